@@ -1,0 +1,83 @@
+"""Harmonise printed country names to ISO3 and build the `countries` table."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from pipeline.errors import SourceError
+
+DECLARATIONS = Path(__file__).resolve().parent / "declarations" / "country_names.yaml"
+# country_converter's `continent` names -> UN M49 region names.
+M49_REGION = {"America": "Americas"}
+LATIN_AMERICA_CARIBBEAN_SUBREGIONS = {"Caribbean", "Central America", "South America"}
+
+
+@cache
+def _converter():
+    import country_converter as coco  # slow import (about 1.4 s): only when harmonising
+
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    return coco.CountryConverter()
+
+
+@cache
+def not_a_country() -> frozenset[str]:
+    return frozenset(yaml.safe_load(DECLARATIONS.read_text(encoding="utf-8"))["not_a_country"])
+
+
+def iso3_of(names: list[str]) -> dict[str, str | None]:
+    """ISO3 code of each distinct name; None for names declared as not a country."""
+    distinct = sorted(set(names) - not_a_country())
+    codes = _converter().convert(distinct, to="ISO3", not_found=None) if distinct else []
+    if isinstance(codes, str):
+        codes = [codes]
+    mapping: dict[str, str | None] = dict.fromkeys(set(names) & not_a_country())
+    for name, code in zip(distinct, codes, strict=True):
+        mapping[name] = code if isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code) else ""
+    return mapping
+
+
+def add_iso3(frame: pd.DataFrame, path: str, name_column: str = "country_as_printed"
+             ) -> pd.DataFrame:
+    """Add `country_iso3` next to the printed name; an unknown name stops the build."""
+    mapping = iso3_of(frame[name_column].tolist())
+    unknown = frame[frame[name_column].map(mapping) == ""]
+    if not unknown.empty:
+        row = unknown.iloc[0]
+        raise SourceError(path, int(row["line_start"]),
+                          "a country name country_converter recognises, or one declared in "
+                          "pipeline/declarations/country_names.yaml", row[name_column])
+    out = frame.copy()
+    out["country_iso3"] = out[name_column].map(mapping)
+    return out
+
+
+def countries_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """One row per ISO3 code found in `frames` (each with country_iso3 and a printed name)."""
+    pairs = pd.concat(
+        [f[["country_iso3", "country_as_printed"]] for f in frames], ignore_index=True
+    ).dropna(subset=["country_iso3"])
+    printed = (pairs.drop_duplicates().sort_values(["country_iso3", "country_as_printed"])
+               .groupby("country_iso3")["country_as_printed"].agg(" | ".join))
+    codes = printed.index.tolist()
+    cc = _converter()
+
+    def lookup(to: str) -> list[str]:
+        values = cc.convert(codes, src="ISO3", to=to)
+        return [values] if isinstance(values, str) else list(values)
+
+    subregions = lookup("UNregion")
+    return pd.DataFrame({
+        "country_iso3": codes,
+        "name": lookup("name_short"),
+        "un_region": [M49_REGION.get(c, c) for c in lookup("continent")],
+        "un_subregion": subregions,
+        "latin_america_caribbean": [s in LATIN_AMERICA_CARIBBEAN_SUBREGIONS for s in subregions],
+        "names_as_printed": printed.tolist(),
+    })

@@ -1,0 +1,80 @@
+"""Raw snapshots: the manifest of source documents, checksum verification and re-recording."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import yaml
+
+from pipeline.errors import SourceError
+from pipeline.text import RawDocument
+
+MANIFEST_NAME = "manifest.yaml"
+MANIFEST_HEADER = (
+    "# Snapshot manifest of the source documents. Metadata is written by hand; `sha256` and\n"
+    "# `bytes` are recorded by `make snapshot` and verified before every build.\n"
+)
+REQUIRED_KEYS = ("document_id", "raw_path", "original_file_name", "title", "publisher",
+                 "published", "kind")
+
+
+def manifest_path(raw_dir: Path) -> Path:
+    return raw_dir / MANIFEST_NAME
+
+
+def load_manifest(raw_dir: Path) -> list[dict]:
+    path = manifest_path(raw_dir)
+    if not path.exists():
+        raise SourceError(str(path), None, "a snapshot manifest")
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["documents"]
+    for entry in entries:
+        missing = [key for key in REQUIRED_KEYS if not entry.get(key)]
+        if missing:
+            raise SourceError(str(path), None, f"keys {missing} for {entry.get('document_id')}")
+    return entries
+
+
+def _file_of(raw_dir: Path, entry: dict) -> Path:
+    # raw_path is relative to the repository; the file itself lives in raw_dir.
+    return raw_dir / Path(entry["raw_path"]).name
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def verify(raw_dir: Path) -> dict[str, RawDocument]:
+    """Check every file against the manifest and return the documents by id."""
+    documents = {}
+    for entry in load_manifest(raw_dir):
+        path = _file_of(raw_dir, entry)
+        if not path.exists():
+            raise SourceError(entry["raw_path"], None, "the raw file listed in the manifest")
+        digest = sha256_of(path)
+        if digest != entry.get("sha256"):
+            raise SourceError(
+                entry["raw_path"], None,
+                f"sha256 {entry.get('sha256')} as recorded in raw/{MANIFEST_NAME} "
+                "(if the change is intended, run `make snapshot`)",
+                digest,
+            )
+        documents[entry["document_id"]] = RawDocument(
+            entry["document_id"], entry["raw_path"], path.read_bytes().decode("utf-8"))
+    return documents
+
+
+def record(raw_dir: Path) -> list[str]:
+    """Re-record sha256 and bytes of every raw file; return the ids whose checksum changed."""
+    entries = load_manifest(raw_dir)
+    changed = []
+    for entry in entries:
+        path = _file_of(raw_dir, entry)
+        digest = sha256_of(path)
+        if digest != entry.get("sha256"):
+            changed.append(entry["raw_path"])
+        entry["sha256"] = digest
+        entry["bytes"] = path.stat().st_size
+    body = yaml.safe_dump({"documents": entries}, sort_keys=False, allow_unicode=True, width=100)
+    manifest_path(raw_dir).write_text(MANIFEST_HEADER + body, encoding="utf-8")
+    return changed

@@ -1,0 +1,117 @@
+"""A raw document as numbered lines plus a flattened text that maps back to line numbers.
+
+PDF extraction breaks phrases across lines; locators match on the flattened text, in which
+every line break (with the spaces around it) becomes one space, and a break after a hyphen
+inside a word (``well-\\nmanaged``) keeps the hyphen and adds no space.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from pipeline.errors import SourceError
+
+
+# End of a sentence: . ! or ? (plus a closing quote or bracket) before a space and a capital.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?P<close>[\"”’)]?)\s+(?=[A-Z“\"(•▶-])")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A locator match: the matched text, its named groups and the lines it spans."""
+
+    quote: str
+    groups: dict[str, str]
+    line_start: int
+    line_end: int
+    group_lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    document_id: str
+    path: str  # repository-relative, used in every error message
+    text: str
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    def line(self, number: int) -> str:
+        """The 1-based line ``number``."""
+        return self.lines[number - 1]
+
+    @cached_property
+    def _flat(self) -> tuple[str, list[int], list[int]]:
+        """Flattened text, the offset where each source line starts in it, and those lines."""
+        parts: list[str] = []
+        starts: list[int] = []
+        numbers: list[int] = []
+        length = 0
+        for number, raw in enumerate(self.lines, start=1):
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            if parts:
+                previous = parts[-1]
+                joiner = "" if re.search(r"\w-$", previous) and stripped[:1].islower() else " "
+                parts.append(joiner)
+                length += len(joiner)
+            starts.append(length)
+            numbers.append(number)
+            parts.append(stripped)
+            length += len(stripped)
+        return "".join(parts), starts, numbers
+
+    @property
+    def flat_text(self) -> str:
+        return self._flat[0]
+
+    def line_at(self, offset: int) -> int:
+        """Source line number of a character offset in the flattened text."""
+        _, starts, numbers = self._flat
+        return numbers[max(bisect.bisect_right(starts, offset) - 1, 0)]
+
+    def find_unique(self, pattern: str, locator_id: str, *, within: tuple[int, int] | None = None
+                    ) -> Match:
+        """The single match of ``pattern`` in the flattened text; anything else is an error."""
+        regex = re.compile(pattern)
+        matches = list(regex.finditer(self.flat_text))
+        if within is not None:
+            matches = [m for m in matches if within[0] <= self.line_at(m.start()) <= within[1]]
+        if len(matches) != 1:
+            lines = ", ".join(str(self.line_at(m.start())) for m in matches) or "none"
+            raise SourceError(
+                self.path, None,
+                f"locator {locator_id!r} to match exactly once (pattern {pattern!r})",
+                f"{len(matches)} matches at lines {lines}",
+            )
+        m = matches[0]
+        start, end = self.sentence_span(m.start(), m.end())
+        return Match(
+            quote=self.flat_text[start:end],
+            groups={k: v for k, v in m.groupdict().items() if v is not None},
+            line_start=self.line_at(start),
+            line_end=self.line_at(end - 1),
+            group_lines={k: self.line_at(m.start(k)) for k, v in m.groupdict().items()
+                         if v is not None},
+        )
+
+    def sentence_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets of the sentence(s) around flat_text[start:end]."""
+        text = self.flat_text
+        starts = [b.end() for b in SENTENCE_BREAK.finditer(text) if b.end() <= start]
+        sentence_start = starts[-1] if starts else 0
+        following = SENTENCE_BREAK.search(text, max(end - 1, 0))
+        return sentence_start, following.end("close") if following else len(text)
+
+    def find_line(self, pattern: str, what: str, *, start: int = 1) -> int:
+        """Number of the first line at or after ``start`` matching ``pattern``."""
+        regex = re.compile(pattern)
+        for number in range(start, len(self.lines) + 1):
+            if regex.search(self.line(number)):
+                return number
+        raise SourceError(self.path, start if start > 1 else None, what)

@@ -1,0 +1,56 @@
+"""Shared fixtures: the repository's raw documents, and copies of raw/ to break on purpose."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline import paths, snapshot
+from pipeline.text import RawDocument
+
+REPO = paths.REPO_ROOT
+PAPER_FILE = "working_paper_hemispheric_migration_2020.txt"
+
+
+@pytest.fixture(scope="session")
+def documents() -> dict[str, RawDocument]:
+    return snapshot.verify(REPO / "raw")
+
+
+@pytest.fixture(scope="session")
+def paper(documents: dict[str, RawDocument]) -> RawDocument:
+    return documents["working_paper_2020"]
+
+
+def edit_document(doc: RawDocument, old: str, new: str, count: int = 1) -> RawDocument:
+    """A copy of `doc` with `old` replaced by `new` (which must occur)."""
+    assert old in doc.text, old
+    return RawDocument(doc.document_id, doc.path, doc.text.replace(old, new, count))
+
+
+@pytest.fixture
+def raw_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "raw"
+    shutil.copytree(REPO / "raw", target)
+    return target
+
+
+def run_build(raw_dir: Path, out_dir: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CLM_RAW_DIR": str(raw_dir), "CLM_OUT_DIR": str(out_dir),
+           "DAGSTER_HOME": str(out_dir.parent / "dagster_home")}
+    return subprocess.run([sys.executable, "-m", "pipeline", "build"], cwd=REPO, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+def replace_in_raw(raw_dir: Path, old: str, new: str, *, resnapshot: bool = True) -> None:
+    path = raw_dir / PAPER_FILE
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if resnapshot:
+        snapshot.record(raw_dir)

@@ -1,0 +1,89 @@
+"""End-to-end builds through the Dagster graph, into temporary folders."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PAPER_FILE, REPO, replace_in_raw, run_build
+
+PACKAGE_FILES = ["datapackage.json", "curated"]
+
+
+def package_bytes(folder: Path) -> dict[str, bytes]:
+    files = [folder / "datapackage.json", *sorted((folder / "curated").glob("*"))]
+    return {str(p.relative_to(folder)): p.read_bytes() for p in files}
+
+
+@pytest.fixture(scope="session")
+def fresh_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("fresh") / "out"
+    out.mkdir()
+    result = run_build(REPO / "raw", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_fresh_build_passes_frictionless_validate(fresh_build):
+    frictionless = Path(sys.executable).parent / "frictionless"
+    result = subprocess.run([str(frictionless), "validate", "datapackage.json"],
+                            cwd=fresh_build, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
+
+
+def test_committed_package_is_what_a_fresh_build_produces(fresh_build):
+    assert package_bytes(REPO) == package_bytes(fresh_build), (
+        "curated/ or datapackage.json differ from a fresh build: run `make build` and commit")
+
+
+@pytest.fixture
+def published_copy(tmp_path: Path, fresh_build: Path) -> Path:
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in PACKAGE_FILES:
+        source = fresh_build / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, out / name)
+    return out
+
+
+@pytest.mark.parametrize(("old", "new", "resnapshot", "message"), [
+    ("Haiti 37.1", "Haiti 37.2", False,
+     rf"raw/{PAPER_FILE}: expected sha256 .* \(if the change is intended, run `make snapshot`\)"),
+    ("Table 2: “Top 25", "Table 2 “Top 25", True,
+     rf"raw/{PAPER_FILE}: expected a caption 'Table 2: “...”'"),
+    ("2017 1459 111 221 33.50% 99 1221", "2017 1459 111 221 33.50% 99", True,
+     rf"raw/{PAPER_FILE}:1235: expected a Table 3 row"),
+    ("5 Eritrea 450", "6 Eritrea 450", True,
+     rf"raw/{PAPER_FILE}:691: expected rank 5 next in Table 2"),
+])
+def test_bad_input_stops_the_build_and_publishes_nothing(
+        raw_copy, published_copy, old, new, resnapshot, message):
+    before = package_bytes(published_copy)
+    replace_in_raw(raw_copy, old, new, resnapshot=resnapshot)
+    result = run_build(raw_copy, published_copy)
+    assert result.returncode != 0
+    assert result.stderr.count("build failed:") == 1, result.stderr
+    assert re.search(message, result.stderr), result.stderr
+    assert package_bytes(published_copy) == before
+    assert sorted(p.name for p in published_copy.iterdir()) == sorted(PACKAGE_FILES)
+
+
+def test_edited_number_changes_exactly_that_cell(raw_copy, published_copy):
+    before = package_bytes(published_copy)
+    replace_in_raw(raw_copy, "Peru 1.5 3.3 57", "Peru 1.6 3.3 57")
+    result = run_build(raw_copy, published_copy)
+    assert result.returncode == 0, result.stderr
+    after = package_bytes(published_copy)
+    changed = {name for name in before if before[name] != after[name]}
+    # The raw file's checksum is published too (documents.csv and the descriptor's hashes).
+    assert changed == {"curated/remittances.csv", "curated/documents.csv", "datapackage.json"}
+    old_lines = before["curated/remittances.csv"].decode().splitlines()
+    new_lines = after["curated/remittances.csv"].decode().splitlines()
+    diff = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+    assert diff == [(diff[0][0], diff[0][0].replace(",1.5,", ",1.6,"))]
+    assert diff[0][0].startswith("PER,Peru,11,1.5,")
