@@ -39,21 +39,22 @@ def build() -> int:
     result = job.execute_in_process(
         instance=DagsterInstance.get(),
         raise_on_error=False,
-        # Our own one-line message is what a user reads; full logs stay in the instance (dagster dev).
-    run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+        # Our one-line message is what a user reads; full logs stay in the instance (dagster dev).
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
     )
     failures = [
         _error_message(event.event_specific_data.error)
-        for event in result.all_events if event.event_type_value == "STEP_FAILURE"
+        for event in result.all_events
+        if event.event_type_value == "STEP_FAILURE"
     ] + [
         f"check {evaluation.check_name} failed: {evaluation.description}"
-        for evaluation in result.get_asset_check_evaluations() if not evaluation.passed
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed
     ]
     if failures or not result.success:
         for message in failures or ["the run failed; see `dagster dev` for its logs"]:
             print(f"build failed: {message}", file=sys.stderr)
-        print("nothing was published: curated/ and datapackage.json are unchanged",
-              file=sys.stderr)
+        print("nothing was published: curated/ and datapackage.json are unchanged", file=sys.stderr)
         return 1
     print(f"built and published to {paths.out_dir()}")
     return 0

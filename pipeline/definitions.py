@@ -28,25 +28,37 @@ PAPER = "working_paper_2020"
 def _table_output(frame: pd.DataFrame, name: str, output_name: str = "result") -> Output:
     """Conform a frame to its declared schema and attach row count and preview."""
     conformed = schemas.conform(frame, schemas.load(name))
-    return Output(conformed, output_name=output_name, metadata={
-        "row_count": len(conformed),
-        "preview": MetadataValue.md(conformed.head(10).to_markdown(index=False)),
-    })
+    return Output(
+        conformed,
+        output_name=output_name,
+        metadata={
+            "row_count": len(conformed),
+            "preview": MetadataValue.md(conformed.head(10).to_markdown(index=False)),
+        },
+    )
 
 
 # --- raw -------------------------------------------------------------------------------------
 
-@asset(group_name="raw", description="The five source documents from raw/, each verified "
-       "against the sha256 recorded in raw/manifest.yaml.")
+
+@asset(
+    group_name="raw",
+    description="The five source documents from raw/, each verified "
+    "against the sha256 recorded in raw/manifest.yaml.",
+)
 def raw_documents() -> Output[dict[str, RawDocument]]:
     documents = snapshot.verify(paths.raw_dir())
-    return Output(documents, metadata={
-        "documents": len(documents),
-        "lines": sum(len(d.lines) for d in documents.values()),
-    })
+    return Output(
+        documents,
+        metadata={
+            "documents": len(documents),
+            "lines": sum(len(d.lines) for d in documents.values()),
+        },
+    )
 
 
 # --- extract ---------------------------------------------------------------------------------
+
 
 @asset(group_name="extract", description="The source documents as a table, from the manifest.")
 def documents(raw_documents: dict[str, RawDocument]) -> Output[pd.DataFrame]:
@@ -54,8 +66,11 @@ def documents(raw_documents: dict[str, RawDocument]) -> Output[pd.DataFrame]:
     return _table_output(manifest[manifest["document_id"].isin(raw_documents)], "documents")
 
 
-@asset(group_name="extract", description="Table 1 of the working paper (remittances), parsed "
-       "from its caption and header; countries as printed.")
+@asset(
+    group_name="extract",
+    description="Table 1 of the working paper (remittances), parsed "
+    "from its caption and header; countries as printed.",
+)
 def remittances_extracted(raw_documents: dict[str, RawDocument]) -> pd.DataFrame:
     return paper_tables.parse_remittances(raw_documents[PAPER])
 
@@ -65,36 +80,48 @@ def remittances_extracted(raw_documents: dict[str, RawDocument]) -> pd.DataFrame
     outs={
         "roxham_road_claims_extracted": AssetOut(
             description="Table 2 of the working paper in long form (year x rank), countries as "
-                        "printed."),
+            "printed."
+        ),
         "roxham_road_totals": AssetOut(
             description="The Totals line of Table 2 per year, with the top-25 sum and the "
-                        "remainder."),
+            "remainder."
+        ),
     },
 )
 def roxham_road_table(raw_documents: dict[str, RawDocument]):
     claims, totals = paper_tables.parse_roxham_road(raw_documents[PAPER])
-    yield Output(claims, output_name="roxham_road_claims_extracted",
-                 metadata={"row_count": len(claims)})
+    yield Output(
+        claims, output_name="roxham_road_claims_extracted", metadata={"row_count": len(claims)}
+    )
     yield _table_output(totals, "roxham_road_totals", output_name="roxham_road_totals")
 
 
-@asset(group_name="extract", description="Table 3 of the working paper (refugee claims by "
-       "Mexican nationals), parsed from its header; rates as numbers.")
+@asset(
+    group_name="extract",
+    description="Table 3 of the working paper (refugee claims by "
+    "Mexican nationals), parsed from its header; rates as numbers.",
+)
 def mexico_refugee_claims(raw_documents: dict[str, RawDocument]) -> Output[pd.DataFrame]:
-    return _table_output(paper_tables.parse_mexico_claims(raw_documents[PAPER]),
-                         "mexico_refugee_claims")
+    return _table_output(
+        paper_tables.parse_mexico_claims(raw_documents[PAPER]), "mexico_refugee_claims"
+    )
 
 
-@asset(group_name="extract", description="The working paper's paragraph on resettlement by "
-       "region of origin, January 2015 to June 2020, found by declared locators.")
+@asset(
+    group_name="extract",
+    description="The working paper's paragraph on resettlement by "
+    "region of origin, January 2015 to June 2020, found by declared locators.",
+)
 def resettlement_by_region(raw_documents: dict[str, RawDocument]) -> Output[pd.DataFrame]:
     locators = resettlement.load_locators()
     return _table_output(
         resettlement.parse_resettlement(raw_documents[locators["document_id"]], locators),
-        "resettlement_by_region")
+        "resettlement_by_region",
+    )
 
 
 # --- harmonise -------------------------------------------------------------------------------
+
 
 @asset(group_name="harmonise", description="Table 1 with ISO3 codes for the printed countries.")
 def remittances(remittances_extracted: pd.DataFrame) -> Output[pd.DataFrame]:
@@ -102,20 +129,25 @@ def remittances(remittances_extracted: pd.DataFrame) -> Output[pd.DataFrame]:
     return _table_output(harmonise.add_iso3(remittances_extracted, path), "remittances")
 
 
-@asset(group_name="harmonise", description="Table 2 in long form with ISO3 codes; 'Stateless' "
-       "keeps its rows with an empty code.")
+@asset(
+    group_name="harmonise",
+    description="Table 2 in long form with ISO3 codes; 'Stateless' "
+    "keeps its rows with an empty code.",
+)
 def roxham_road_claims(roxham_road_claims_extracted: pd.DataFrame) -> Output[pd.DataFrame]:
     path = snapshot_path(PAPER)
-    return _table_output(harmonise.add_iso3(roxham_road_claims_extracted, path),
-                         "roxham_road_claims")
+    return _table_output(
+        harmonise.add_iso3(roxham_road_claims_extracted, path), "roxham_road_claims"
+    )
 
 
-@asset(group_name="harmonise", description="Every country the tables name: ISO3, short name, "
-       "UN M49 region and sub-region, and the spellings the sources use.")
-def countries(remittances: pd.DataFrame, roxham_road_claims: pd.DataFrame
-              ) -> Output[pd.DataFrame]:
-    return _table_output(harmonise.countries_table([remittances, roxham_road_claims]),
-                         "countries")
+@asset(
+    group_name="harmonise",
+    description="Every country the tables name: ISO3, short name, "
+    "UN M49 region and sub-region, and the spellings the sources use.",
+)
+def countries(remittances: pd.DataFrame, roxham_road_claims: pd.DataFrame) -> Output[pd.DataFrame]:
+    return _table_output(harmonise.countries_table([remittances, roxham_road_claims]), "countries")
 
 
 def snapshot_path(document_id: str) -> str:
@@ -125,12 +157,17 @@ def snapshot_path(document_id: str) -> str:
 
 # --- validate: one blocking Pandera check per published table, made by a factory -------------
 
+
 def schema_check(name: str):
     resource = schemas.load(name)
     schema = schemas.pandera_schema(resource)
 
-    @asset_check(asset=name, name=f"{name}_matches_schema", blocking=True,
-                 description=f"Validates `{name}` against schemas/{name}.yaml (Pandera).")
+    @asset_check(
+        asset=name,
+        name=f"{name}_matches_schema",
+        blocking=True,
+        description=f"Validates `{name}` against schemas/{name}.yaml (Pandera).",
+    )
     def _check(frame: pd.DataFrame) -> AssetCheckResult:
         try:
             schema.validate(frame, lazy=True)
@@ -141,10 +178,13 @@ def schema_check(name: str):
                 passed=False,
                 severity=AssetCheckSeverity.ERROR,
                 description=f"{name}: {len(cases)} schema failure(s); first: column "
-                            f"{first['column']} check {first['check']} value "
-                            f"{first['failure_case']!r} (row {first['index']})",
-                metadata={"failure_cases": MetadataValue.md(
-                    cases.head(50).astype(str).to_markdown(index=False))},
+                f"{first['column']} check {first['check']} value "
+                f"{first['failure_case']!r} (row {first['index']})",
+                metadata={
+                    "failure_cases": MetadataValue.md(
+                        cases.head(50).astype(str).to_markdown(index=False)
+                    )
+                },
             )
         return AssetCheckResult(passed=True, metadata={"rows": len(frame)})
 
@@ -156,22 +196,41 @@ def schema_check(name: str):
 PUBLISHED: list[str] = publish.package_metadata()["resources"]
 
 
-@asset(group_name="publish", ins={name: AssetIn(name) for name in PUBLISHED},
-       description="Writes curated/*.csv and datapackage.json aside, validates them with "
-       "frictionless (types, constraints, keys, hashes) and swaps them in.")
+@asset(
+    group_name="publish",
+    ins={name: AssetIn(name) for name in PUBLISHED},
+    description="Writes curated/*.csv and datapackage.json aside, validates them with "
+    "frictionless (types, constraints, keys, hashes) and swaps them in.",
+)
 def data_package(**tables: pd.DataFrame) -> Output[None]:
     package = publish.publish(paths.out_dir(), tables, publish.package_metadata())
-    return Output(None, metadata={
-        "version": package["version"],
-        "resources": MetadataValue.md("\n".join(
-            f"- `{r['path']}`: {r['bytes']} bytes, {r['hash']}" for r in package["resources"])),
-    })
+    return Output(
+        None,
+        metadata={
+            "version": package["version"],
+            "resources": MetadataValue.md(
+                "\n".join(
+                    f"- `{r['path']}`: {r['bytes']} bytes, {r['hash']}"
+                    for r in package["resources"]
+                )
+            ),
+        },
+    )
 
 
 defs = Definitions(
-    assets=[raw_documents, documents, remittances_extracted, roxham_road_table,
-            mexico_refugee_claims, resettlement_by_region, remittances, roxham_road_claims,
-            countries, data_package],
+    assets=[
+        raw_documents,
+        documents,
+        remittances_extracted,
+        roxham_road_table,
+        mexico_refugee_claims,
+        resettlement_by_region,
+        remittances,
+        roxham_road_claims,
+        countries,
+        data_package,
+    ],
     asset_checks=[schema_check(name) for name in PUBLISHED],
     executor=in_process_executor,
 )

@@ -43,16 +43,21 @@ def iso3_of(names: list[str]) -> dict[str, str | None]:
     return mapping
 
 
-def add_iso3(frame: pd.DataFrame, path: str, name_column: str = "country_as_printed"
-             ) -> pd.DataFrame:
+def add_iso3(
+    frame: pd.DataFrame, path: str, name_column: str = "country_as_printed"
+) -> pd.DataFrame:
     """Add `country_iso3` next to the printed name; an unknown name stops the build."""
     mapping = iso3_of(frame[name_column].tolist())
     unknown = frame[frame[name_column].map(mapping) == ""]
     if not unknown.empty:
         row = unknown.iloc[0]
-        raise SourceError(path, int(row["line_start"]),
-                          "a country name country_converter recognises, or one declared in "
-                          "pipeline/declarations/country_names.yaml", row[name_column])
+        raise SourceError(
+            path,
+            int(row["line_start"]),
+            "a country name country_converter recognises, or one declared in "
+            "pipeline/declarations/country_names.yaml",
+            row[name_column],
+        )
     out = frame.copy()
     out["country_iso3"] = out[name_column].map(mapping)
     return out
@@ -63,8 +68,12 @@ def countries_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
     pairs = pd.concat(
         [f[["country_iso3", "country_as_printed"]] for f in frames], ignore_index=True
     ).dropna(subset=["country_iso3"])
-    printed = (pairs.drop_duplicates().sort_values(["country_iso3", "country_as_printed"])
-               .groupby("country_iso3")["country_as_printed"].agg(" | ".join))
+    printed = (
+        pairs.drop_duplicates()
+        .sort_values(["country_iso3", "country_as_printed"])
+        .groupby("country_iso3")["country_as_printed"]
+        .agg(" | ".join)
+    )
     codes = printed.index.tolist()
     cc = _converter()
 
@@ -73,11 +82,15 @@ def countries_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
         return [values] if isinstance(values, str) else list(values)
 
     subregions = lookup("UNregion")
-    return pd.DataFrame({
-        "country_iso3": codes,
-        "name": lookup("name_short"),
-        "un_region": [M49_REGION.get(c, c) for c in lookup("continent")],
-        "un_subregion": subregions,
-        "latin_america_caribbean": [s in LATIN_AMERICA_CARIBBEAN_SUBREGIONS for s in subregions],
-        "names_as_printed": printed.tolist(),
-    })
+    return pd.DataFrame(
+        {
+            "country_iso3": codes,
+            "name": lookup("name_short"),
+            "un_region": [M49_REGION.get(c, c) for c in lookup("continent")],
+            "un_subregion": subregions,
+            "latin_america_caribbean": [
+                s in LATIN_AMERICA_CARIBBEAN_SUBREGIONS for s in subregions
+            ],
+            "names_as_printed": printed.tolist(),
+        }
+    )

@@ -36,9 +36,10 @@ def _cell(value: object, kind: str) -> str:
 
 def csv_bytes(frame: pd.DataFrame, resource: schemas.Resource) -> bytes:
     """UTF-8, LF, header row; integers as integers, empty cells for missing values."""
-    text = pd.DataFrame({
-        f.name: [_cell(v, f.type) for v in frame[f.name]] for f in resource.fields
-    }, columns=resource.field_names).to_csv(index=False, lineterminator="\n")
+    text = pd.DataFrame(
+        {f.name: [_cell(v, f.type) for v in frame[f.name]] for f in resource.fields},
+        columns=resource.field_names,
+    ).to_csv(index=False, lineterminator="\n")
     return text.encode("utf-8")
 
 
@@ -46,23 +47,27 @@ def descriptor(meta: dict, documents: pd.DataFrame, files: dict[str, bytes]) -> 
     resources = []
     for name, content in files.items():
         resource = schemas.load(name)
-        resources.append({
-            "$schema": RESOURCE_PROFILE,
-            "name": name,
-            "type": "table",
-            "path": f"{CURATED}/{name}.csv",
-            "scheme": "file",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "title": resource.title,
-            "description": f"{resource.description} One row per {resource.row}.",
-            "bytes": len(content),
-            "hash": f"sha256:{hashlib.sha256(content).hexdigest()}",
-            "schema": resource.table_schema(),
-        })
-    sources = [{"title": f"{row.title} ({row.publisher}, {row.published})",
-                "path": row.raw_path} for row in documents.itertuples()]
+        resources.append(
+            {
+                "$schema": RESOURCE_PROFILE,
+                "name": name,
+                "type": "table",
+                "path": f"{CURATED}/{name}.csv",
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "title": resource.title,
+                "description": f"{resource.description} One row per {resource.row}.",
+                "bytes": len(content),
+                "hash": f"sha256:{hashlib.sha256(content).hexdigest()}",
+                "schema": resource.table_schema(),
+            }
+        )
+    sources = [
+        {"title": f"{row.title} ({row.publisher}, {row.published})", "path": row.raw_path}
+        for row in documents.itertuples()
+    ]
     return {
         "$schema": PACKAGE_PROFILE,
         "name": meta["name"],
@@ -86,8 +91,9 @@ def write_package(target: Path, frames: dict[str, pd.DataFrame], meta: dict) -> 
     for name, content in files.items():
         (target / CURATED / f"{name}.csv").write_bytes(content)
     package = descriptor(meta, frames["documents"], files)
-    (target / DESCRIPTOR).write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n",
-                                     encoding="utf-8")
+    (target / DESCRIPTOR).write_text(
+        json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return package
 
 
@@ -97,7 +103,8 @@ def validate_package(folder: Path) -> list[str]:
 
     report = Package(str(folder / DESCRIPTOR), basepath=str(folder)).validate()
     return [f"{task.name}: {error.message}" for task in report.tasks for error in task.errors] + [
-        error.message for error in report.errors]
+        error.message for error in report.errors
+    ]
 
 
 def publish(out_dir: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict:
@@ -108,9 +115,12 @@ def publish(out_dir: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict:
         package = write_package(staging, frames, meta)
         errors = validate_package(staging)
         if errors:
-            raise SourceError(str(staging / DESCRIPTOR), None,
-                              "a package that passes frictionless validation",
-                              "; ".join(errors[:5]))
+            raise SourceError(
+                str(staging / DESCRIPTOR),
+                None,
+                "a package that passes frictionless validation",
+                "; ".join(errors[:5]),
+            )
         old = out_dir / ".publish-previous"
         shutil.rmtree(old, ignore_errors=True)
         current = out_dir / CURATED

@@ -71,8 +71,13 @@ class Resource:
         }
         if self.foreign_keys:
             schema["foreignKeys"] = [
-                {"fields": fk["fields"], "reference": {"resource": fk["reference"]["resource"],
-                                                        "fields": fk["reference"]["fields"]}}
+                {
+                    "fields": fk["fields"],
+                    "reference": {
+                        "resource": fk["reference"]["resource"],
+                        "fields": fk["reference"]["fields"],
+                    },
+                }
                 for fk in self.foreign_keys
             ]
         return schema

@@ -15,8 +15,15 @@ MANIFEST_HEADER = (
     "# Snapshot manifest of the source documents. Metadata is written by hand; `sha256` and\n"
     "# `bytes` are recorded by `make snapshot` and verified before every build.\n"
 )
-REQUIRED_KEYS = ("document_id", "raw_path", "original_file_name", "title", "publisher",
-                 "published", "kind")
+REQUIRED_KEYS = (
+    "document_id",
+    "raw_path",
+    "original_file_name",
+    "title",
+    "publisher",
+    "published",
+    "kind",
+)
 
 
 def manifest_path(raw_dir: Path) -> Path:
@@ -54,13 +61,15 @@ def verify(raw_dir: Path) -> dict[str, RawDocument]:
         digest = sha256_of(path)
         if digest != entry.get("sha256"):
             raise SourceError(
-                entry["raw_path"], None,
+                entry["raw_path"],
+                None,
                 f"sha256 {entry.get('sha256')} as recorded in raw/{MANIFEST_NAME} "
                 "(if the change is intended, run `make snapshot`)",
                 digest,
             )
         documents[entry["document_id"]] = RawDocument(
-            entry["document_id"], entry["raw_path"], path.read_bytes().decode("utf-8"))
+            entry["document_id"], entry["raw_path"], path.read_bytes().decode("utf-8")
+        )
     return documents
 
 

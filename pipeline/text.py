@@ -14,7 +14,6 @@ from functools import cached_property
 
 from pipeline.errors import SourceError
 
-
 # End of a sentence: . ! or ? (plus a closing quote or bracket) before a space and a capital.
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?P<close>[\"”’)]?)\s+(?=[A-Z“\"(•▶-])")
 
@@ -75,8 +74,9 @@ class RawDocument:
         _, starts, numbers = self._flat
         return numbers[max(bisect.bisect_right(starts, offset) - 1, 0)]
 
-    def find_unique(self, pattern: str, locator_id: str, *, within: tuple[int, int] | None = None
-                    ) -> Match:
+    def find_unique(
+        self, pattern: str, locator_id: str, *, within: tuple[int, int] | None = None
+    ) -> Match:
         """The single match of ``pattern`` in the flattened text; anything else is an error."""
         regex = re.compile(pattern)
         matches = list(regex.finditer(self.flat_text))
@@ -85,7 +85,8 @@ class RawDocument:
         if len(matches) != 1:
             lines = ", ".join(str(self.line_at(m.start())) for m in matches) or "none"
             raise SourceError(
-                self.path, None,
+                self.path,
+                None,
                 f"locator {locator_id!r} to match exactly once (pattern {pattern!r})",
                 f"{len(matches)} matches at lines {lines}",
             )
@@ -96,8 +97,9 @@ class RawDocument:
             groups={k: v for k, v in m.groupdict().items() if v is not None},
             line_start=self.line_at(start),
             line_end=self.line_at(end - 1),
-            group_lines={k: self.line_at(m.start(k)) for k, v in m.groupdict().items()
-                         if v is not None},
+            group_lines={
+                k: self.line_at(m.start(k)) for k, v in m.groupdict().items() if v is not None
+            },
         )
 
     def sentence_span(self, start: int, end: int) -> tuple[int, int]:

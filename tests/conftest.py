@@ -41,10 +41,20 @@ def raw_copy(tmp_path: Path) -> Path:
 
 
 def run_build(raw_dir: Path, out_dir: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "CLM_RAW_DIR": str(raw_dir), "CLM_OUT_DIR": str(out_dir),
-           "DAGSTER_HOME": str(out_dir.parent / "dagster_home")}
-    return subprocess.run([sys.executable, "-m", "pipeline", "build"], cwd=REPO, env=env,
-                          capture_output=True, text=True, check=False)
+    env = {
+        **os.environ,
+        "CLM_RAW_DIR": str(raw_dir),
+        "CLM_OUT_DIR": str(out_dir),
+        "DAGSTER_HOME": str(out_dir.parent / "dagster_home"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "build"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def replace_in_raw(raw_dir: Path, old: str, new: str, *, resnapshot: bool = True) -> None:

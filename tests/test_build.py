@@ -31,14 +31,20 @@ def fresh_build(tmp_path_factory) -> Path:
 
 def test_fresh_build_passes_frictionless_validate(fresh_build):
     frictionless = Path(sys.executable).parent / "frictionless"
-    result = subprocess.run([str(frictionless), "validate", "datapackage.json"],
-                            cwd=fresh_build, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [str(frictionless), "validate", "datapackage.json"],
+        cwd=fresh_build,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout
 
 
 def test_committed_package_is_what_a_fresh_build_produces(fresh_build):
     assert package_bytes(REPO) == package_bytes(fresh_build), (
-        "curated/ or datapackage.json differ from a fresh build: run `make build` and commit")
+        "curated/ or datapackage.json differ from a fresh build: run `make build` and commit"
+    )
 
 
 @pytest.fixture
@@ -51,18 +57,38 @@ def published_copy(tmp_path: Path, fresh_build: Path) -> Path:
     return out
 
 
-@pytest.mark.parametrize(("old", "new", "resnapshot", "message"), [
-    ("Haiti 37.1", "Haiti 37.2", False,
-     rf"raw/{PAPER_FILE}: expected sha256 .* \(if the change is intended, run `make snapshot`\)"),
-    ("Table 2: “Top 25", "Table 2 “Top 25", True,
-     rf"raw/{PAPER_FILE}: expected a caption 'Table 2: “...”'"),
-    ("2017 1459 111 221 33.50% 99 1221", "2017 1459 111 221 33.50% 99", True,
-     rf"raw/{PAPER_FILE}:1235: expected a Table 3 row"),
-    ("5 Eritrea 450", "6 Eritrea 450", True,
-     rf"raw/{PAPER_FILE}:691: expected rank 5 next in Table 2"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "resnapshot", "message"),
+    [
+        (
+            "Haiti 37.1",
+            "Haiti 37.2",
+            False,
+            rf"raw/{PAPER_FILE}: expected sha256 .*if the change is intended, run `make snapshot`",
+        ),
+        (
+            "Table 2: “Top 25",
+            "Table 2 “Top 25",
+            True,
+            rf"raw/{PAPER_FILE}: expected a caption 'Table 2: “...”'",
+        ),
+        (
+            "2017 1459 111 221 33.50% 99 1221",
+            "2017 1459 111 221 33.50% 99",
+            True,
+            rf"raw/{PAPER_FILE}:1235: expected a Table 3 row",
+        ),
+        (
+            "5 Eritrea 450",
+            "6 Eritrea 450",
+            True,
+            rf"raw/{PAPER_FILE}:691: expected rank 5 next in Table 2",
+        ),
+    ],
+)
 def test_bad_input_stops_the_build_and_publishes_nothing(
-        raw_copy, published_copy, old, new, resnapshot, message):
+    raw_copy, published_copy, old, new, resnapshot, message
+):
     before = package_bytes(published_copy)
     replace_in_raw(raw_copy, old, new, resnapshot=resnapshot)
     result = run_build(raw_copy, published_copy)

@@ -7,8 +7,13 @@ from pipeline.errors import SourceError
 
 def test_paper_spellings_map_to_iso3_and_stateless_to_none():
     codes = harmonise.iso3_of(["U.S.A.", "DR Congo", "Palestine", "Surinam", "Stateless"])
-    assert codes == {"U.S.A.": "USA", "DR Congo": "COD", "Palestine": "PSE",
-                     "Surinam": "SUR", "Stateless": None}
+    assert codes == {
+        "U.S.A.": "USA",
+        "DR Congo": "COD",
+        "Palestine": "PSE",
+        "Surinam": "SUR",
+        "Stateless": None,
+    }
 
 
 def test_unknown_country_name_stops_with_its_line():
@@ -18,8 +23,12 @@ def test_unknown_country_name_stops_with_its_line():
 
 
 def test_countries_table_regions():
-    frame = pd.DataFrame({"country_iso3": ["HTI", "NGA", None],
-                          "country_as_printed": ["Haiti", "Nigeria", "Stateless"]})
+    frame = pd.DataFrame(
+        {
+            "country_iso3": ["HTI", "NGA", None],
+            "country_as_printed": ["Haiti", "Nigeria", "Stateless"],
+        }
+    )
     table = harmonise.countries_table([frame]).set_index("country_iso3")
     assert table.loc["HTI", "un_region"] == "Americas"
     assert bool(table.loc["HTI", "latin_america_caribbean"]) is True

@@ -11,8 +11,12 @@ def test_remittances_as_printed(paper):
     frame = paper_tables.parse_remittances(paper)
     assert len(frame) == 12
     haiti = frame.iloc[0]
-    assert (haiti.country_as_printed, haiti.remittances_pct_gdp, haiti.remittances_usd_bn,
-            haiti.remittances_from_canada_usd_m) == ("Haiti", 37.1, 3.2, 133)
+    assert (
+        haiti.country_as_printed,
+        haiti.remittances_pct_gdp,
+        haiti.remittances_usd_bn,
+        haiti.remittances_from_canada_usd_m,
+    ) == ("Haiti", 37.1, 3.2, 133)
     assert frame.iloc[-1].country_as_printed == "Brazil"
     assert frame.remittances_from_canada_usd_m.sum() == 1240
     assert set(frame.gdp_share_and_total_year) == {2019}
@@ -41,38 +45,56 @@ def test_mexico_claims_rates_become_numbers(paper):
     assert (row_2014.acceptance_rate_pct, row_2014.acceptance_rate_as_printed) == (39.5, "39.50%")
     last = frame.iloc[-1]
     assert (last.referred, last.accepted, last.pending, last.period_end) == (
-        1518, 291, 7427, "2020-03-31")
+        1518,
+        291,
+        7427,
+        "2020-03-31",
+    )
 
 
 def test_mexico_columns_follow_the_printed_header(paper):
-    swapped = edit_document(paper, "Year Referred Accepted Rejected Rate",
-                            "Year Referred Rejected Accepted Rate")
+    swapped = edit_document(
+        paper, "Year Referred Accepted Rejected Rate", "Year Referred Rejected Accepted Rate"
+    )
     frame = paper_tables.parse_mexico_claims(swapped)
     assert frame.iloc[0].accepted == 39 and frame.iloc[0].rejected == 16
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("Table 1: “Remittances", "Tableau 1: “Remittances", r"Table 1: “...”"),
-    ("Table 2: “Top 25", "Table two: “Top 25", r"Table 2: “...”"),
-    ("Table 3: “Mexican", "Table: “Mexican", r"Table 3: “...”"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("Table 1: “Remittances", "Tableau 1: “Remittances", r"Table 1: “...”"),
+        ("Table 2: “Top 25", "Table two: “Top 25", r"Table 2: “...”"),
+        ("Table 3: “Mexican", "Table: “Mexican", r"Table 3: “...”"),
+    ],
+)
 def test_missing_caption_is_an_error(paper, old, new, expected):
     doc = edit_document(paper, old, new)
-    parser = {"1": paper_tables.parse_remittances, "2": paper_tables.parse_roxham_road,
-              "3": paper_tables.parse_mexico_claims}[expected[6]]
+    parser = {
+        "1": paper_tables.parse_remittances,
+        "2": paper_tables.parse_roxham_road,
+        "3": paper_tables.parse_mexico_claims,
+    }[expected[6]]
     with pytest.raises(SourceError, match=expected):
         parser(doc)
 
 
-@pytest.mark.parametrize(("old", "new", "parser", "line"), [
-    ("Jamaica 16.4 2.5 315", "Jamaica 16.4 2.5", paper_tables.parse_remittances, 336),
-    ("Peru 1.5 3.3 57", "Peru 1.5 3,3 57", paper_tables.parse_remittances, 343),
-    ("7 Yemen 415 Turkey 580", "7 Yemen 415 Turkey", paper_tables.parse_roxham_road, 693),
-    ("Haiti 865", "Haiti 8x65", paper_tables.parse_roxham_road, 691),
-    ("2016 250 29 53 35% 46 200", "2016 250 29 53 35 46 200",
-     paper_tables.parse_mexico_claims, 1234),
-    ("2018 3157 190", "2018 3157", paper_tables.parse_mexico_claims, 1236),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "parser", "line"),
+    [
+        ("Jamaica 16.4 2.5 315", "Jamaica 16.4 2.5", paper_tables.parse_remittances, 336),
+        ("Peru 1.5 3.3 57", "Peru 1.5 3,3 57", paper_tables.parse_remittances, 343),
+        ("7 Yemen 415 Turkey 580", "7 Yemen 415 Turkey", paper_tables.parse_roxham_road, 693),
+        ("Haiti 865", "Haiti 8x65", paper_tables.parse_roxham_road, 691),
+        (
+            "2016 250 29 53 35% 46 200",
+            "2016 250 29 53 35 46 200",
+            paper_tables.parse_mexico_claims,
+            1234,
+        ),
+        ("2018 3157 190", "2018 3157", paper_tables.parse_mexico_claims, 1236),
+    ],
+)
 def test_malformed_row_names_file_and_line(paper, old, new, parser, line):
     with pytest.raises(SourceError, match=rf"{paper.path}:{line}: expected"):
         parser(edit_document(paper, old, new))
@@ -97,6 +119,7 @@ def test_year_headers_must_match_the_columns(paper):
 
 
 def test_changed_number_changes_the_value(paper):
-    claims, totals = paper_tables.parse_roxham_road(
-        edit_document(paper, "(Jan-Dec) 18,310", "(Jan-Dec) 18,311"))
+    _, totals = paper_tables.parse_roxham_road(
+        edit_document(paper, "(Jan-Dec) 18,310", "(Jan-Dec) 18,311")
+    )
     assert totals[totals.year == 2018].total_claims.item() == 18311

@@ -31,8 +31,13 @@ def breakages(resource: schemas.Resource):
             yield field.name, "enum", "not-in-enum"
 
 
-PANDERA_CHECK = {"required": "not_nullable", "minimum": "greater_than_or_equal_to",
-                 "maximum": "less_than_or_equal_to", "pattern": "str_matches", "enum": "isin"}
+PANDERA_CHECK = {
+    "required": "not_nullable",
+    "minimum": "greater_than_or_equal_to",
+    "maximum": "less_than_or_equal_to",
+    "pattern": "str_matches",
+    "enum": "isin",
+}
 
 CASES = [(name, *case) for name in PUBLISHED for case in breakages(schemas.load(name))]
 
@@ -42,8 +47,9 @@ def test_published_table_passes_its_schema(name):
     schemas.pandera_schema(schemas.load(name)).validate(published(name), lazy=True)
 
 
-@pytest.mark.parametrize(("name", "column", "constraint", "bad"), CASES,
-                         ids=[f"{n}.{c}.{k}" for n, c, k, _ in CASES])
+@pytest.mark.parametrize(
+    ("name", "column", "constraint", "bad"), CASES, ids=[f"{n}.{c}.{k}" for n, c, k, _ in CASES]
+)
 def test_each_constraint_fails_on_bad_value(name, column, constraint, bad):
     frame = published(name)
     frame.loc[0, column] = bad  # keeps the column's dtype, so only the constraint can fail
@@ -58,7 +64,7 @@ def test_each_constraint_fails_on_bad_value(name, column, constraint, bad):
 def test_duplicate_primary_key_fails(name):
     frame = published(name)
     doubled = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
-    with pytest.raises(Exception, match="unique|duplicate"):
+    with pytest.raises(Exception, match=r"unique|duplicate"):
         schemas.pandera_schema(schemas.load(name)).validate(doubled, lazy=True)
 
 
@@ -85,6 +91,7 @@ def test_table_schema_is_derived_from_the_declaration():
     assert table_schema["primaryKey"] == ["year", "rank"]
     claims = next(f for f in table_schema["fields"] if f["name"] == "claims")
     assert claims["constraints"] == {"required": True, "minimum": 0}
-    assert {"fields": ["country_iso3"],
-            "reference": {"resource": "countries", "fields": ["country_iso3"]}
-            } in table_schema["foreignKeys"]
+    assert {
+        "fields": ["country_iso3"],
+        "reference": {"resource": "countries", "fields": ["country_iso3"]},
+    } in table_schema["foreignKeys"]

@@ -68,25 +68,31 @@ def _header_columns(doc: RawDocument, line: int, text: str, labels: list[str]) -
 
 # --- Table 1 -----------------------------------------------------------------------------------
 
+
 def parse_remittances(doc: RawDocument) -> pd.DataFrame:
     caption_line, title = find_caption(doc, 1)
     caption_year = re.search(r"(\d{4})$", title)
     if not caption_year:
         raise SourceError(doc.path, caption_line, "a caption ending with the year", title)
-    header_line = doc.find_line(r"^Country ", "the header row of Table 1 ('Country ...')",
-                                start=caption_line)
+    header_line = doc.find_line(
+        r"^Country ", "the header row of Table 1 ('Country ...')", start=caption_line
+    )
     header = doc.line(header_line).strip()
-    columns = _header_columns(doc, header_line, header.removeprefix("Country").strip(),
-                              list(REMITTANCE_COLUMNS))
+    columns = _header_columns(
+        doc, header_line, header.removeprefix("Country").strip(), list(REMITTANCE_COLUMNS)
+    )
     if len(columns) != len(REMITTANCE_COLUMNS):
         raise SourceError(doc.path, header_line, f"the columns {list(REMITTANCE_COLUMNS)}", header)
     year_line = header_line + 1
     from_canada_year = re.fullmatch(r"\((\d{4})\)", doc.line(year_line).strip())
     if not from_canada_year:
-        raise SourceError(doc.path, year_line, "the year of the last column, e.g. '(YYYY)'",
-                          doc.line(year_line))
-    row_pattern = re.compile(rf"^(?P<country>[^\d]+?) (?P<v1>{NUMBER}) (?P<v2>{NUMBER}) "
-                             rf"(?P<v3>{NUMBER})$")
+        raise SourceError(
+            doc.path, year_line, "the year of the last column, e.g. '(YYYY)'", doc.line(year_line)
+        )
+    row_pattern = re.compile(
+        rf"^(?P<country>[^\d]+?) (?P<v1>{NUMBER}) (?P<v2>{NUMBER}) "
+        rf"(?P<v3>{NUMBER})$"
+    )
     rows = []
     number = year_line + 1
     while True:
@@ -98,19 +104,26 @@ def parse_remittances(doc: RawDocument) -> pd.DataFrame:
             break
         match = row_pattern.match(text)
         if not match:
-            raise SourceError(doc.path, number, "a Table 1 row 'Country <% of GDP> "
-                              "<total, billions USD> <from Canada, millions USD>'", text)
+            raise SourceError(
+                doc.path,
+                number,
+                "a Table 1 row 'Country <% of GDP> "
+                "<total, billions USD> <from Canada, millions USD>'",
+                text,
+            )
         values = dict(zip(columns, (match["v1"], match["v2"], match["v3"]), strict=True))
-        rows.append({
-            "country_as_printed": match["country"].strip(),
-            "printed_order": len(rows) + 1,
-            **{REMITTANCE_COLUMNS[label]: parse_decimal(v) for label, v in values.items()},
-            "gdp_share_and_total_year": int(caption_year.group(1)),
-            "from_canada_year": int(from_canada_year.group(1)),
-            "document_id": doc.document_id,
-            "line_start": number,
-            "line_end": number,
-        })
+        rows.append(
+            {
+                "country_as_printed": match["country"].strip(),
+                "printed_order": len(rows) + 1,
+                **{REMITTANCE_COLUMNS[label]: parse_decimal(v) for label, v in values.items()},
+                "gdp_share_and_total_year": int(caption_year.group(1)),
+                "from_canada_year": int(from_canada_year.group(1)),
+                "document_id": doc.document_id,
+                "line_start": number,
+                "line_end": number,
+            }
+        )
         number += 1
     if not rows:
         raise SourceError(doc.path, header_line, "at least one row under the Table 1 header")
@@ -118,6 +131,7 @@ def parse_remittances(doc: RawDocument) -> pd.DataFrame:
 
 
 # --- Table 2 -----------------------------------------------------------------------------------
+
 
 def _split_pairs(doc: RawDocument, line: int, text: str) -> list[tuple[str, str]]:
     """'Haiti 5,845 DR Congo 690' -> [('Haiti', '5,845'), ('DR Congo', '690')]."""
@@ -130,8 +144,7 @@ def _split_pairs(doc: RawDocument, line: int, text: str) -> list[tuple[str, str]
             pairs.append((" ".join(name), token))
             name = []
         elif re.search(r"\d", token):
-            raise SourceError(doc.path, line, "country names and whole numbers like '5,845'",
-                              token)
+            raise SourceError(doc.path, line, "country names and whole numbers like '5,845'", token)
         else:
             name.append(token)
     if name:
@@ -146,8 +159,9 @@ def parse_roxham_road(doc: RawDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not top:
         raise SourceError(doc.path, caption_line, "'Top N' in the Table 2 caption", title)
     top_n = int(top.group(1))
-    source_line = doc.find_line(r"^\*Source", "the '*Source' line closing Table 2",
-                                start=caption_line)
+    source_line = doc.find_line(
+        r"^\*Source", "the '*Source' line closing Table 2", start=caption_line
+    )
     years: list[int] = []
     rank_rows: list[tuple[int, int, list[tuple[str, str]]]] = []
     totals: tuple[int, list[tuple[str, str, str]]] | None = None
@@ -158,27 +172,34 @@ def parse_roxham_road(doc: RawDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
         if re.fullmatch(r"\d{4}(?: \d{4})*", text):
             years.extend(int(y) for y in text.split())
         elif text.startswith("Totals"):
-            periods = re.findall(rf"\(([A-Z][a-z]{{2}})-([A-Z][a-z]{{2}})\) ({INTEGER})(?= |$)",
-                                 text)
+            periods = re.findall(
+                rf"\(([A-Z][a-z]{{2}})-([A-Z][a-z]{{2}})\) ({INTEGER})(?= |$)", text
+            )
             rebuilt = "Totals " + " ".join(f"({a}-{b}) {n}" for a, b, n in periods)
             if not periods or rebuilt != " ".join(text.split()):
-                raise SourceError(doc.path, number,
-                                  "a Totals line '(Mon-Mon) <total>' for each year", text)
+                raise SourceError(
+                    doc.path, number, "a Totals line '(Mon-Mon) <total>' for each year", text
+                )
             totals = (number, periods)
         elif match := re.match(r"^(\d+) (.*)$", text):
-            rank_rows.append((number, int(match.group(1)),
-                              _split_pairs(doc, number, match.group(2))))
+            rank_rows.append(
+                (number, int(match.group(1)), _split_pairs(doc, number, match.group(2)))
+            )
         else:
-            raise SourceError(doc.path, number,
-                              "a rank row, the Totals line or a line of year headers", text)
+            raise SourceError(
+                doc.path, number, "a rank row, the Totals line or a line of year headers", text
+            )
     if totals is None:
         raise SourceError(doc.path, source_line, "a Totals line before the source of Table 2")
     totals_line, periods = totals
     n_columns = len(periods)
     if len(years) != n_columns or len(set(years)) != n_columns:
-        raise SourceError(doc.path, caption_line,
-                          f"{n_columns} distinct year headers around Table 2 (one per column)",
-                          str(years))
+        raise SourceError(
+            doc.path,
+            caption_line,
+            f"{n_columns} distinct year headers around Table 2 (one per column)",
+            str(years),
+        )
     # The year headers are printed in pieces (one above the rows, the rest below); the columns
     # run chronologically, as the Totals periods confirm (Apr-Dec first, Jan-Mar last).
     years = sorted(years)
@@ -186,55 +207,79 @@ def parse_roxham_road(doc: RawDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
     claims = []
     for index, (number, rank, pairs) in enumerate(rank_rows):
         if rank != index + 1:
-            raise SourceError(doc.path, number, f"rank {index + 1} next in Table 2",
-                              doc.line(number).strip())
+            raise SourceError(
+                doc.path, number, f"rank {index + 1} next in Table 2", doc.line(number).strip()
+            )
         if len(pairs) != n_columns:
-            raise SourceError(doc.path, number, f"{n_columns} 'country claims' pairs in rank {rank}",
-                              doc.line(number).strip())
+            raise SourceError(
+                doc.path,
+                number,
+                f"{n_columns} 'country claims' pairs in rank {rank}",
+                doc.line(number).strip(),
+            )
         for column, (country, printed) in enumerate(pairs):
-            claims.append({"year": years[column], "rank": rank, "country_as_printed": country,
-                           "claims": parse_integer(printed), "line_start": number,
-                           "line_end": number})
+            claims.append(
+                {
+                    "year": years[column],
+                    "rank": rank,
+                    "country_as_printed": country,
+                    "claims": parse_integer(printed),
+                    "line_start": number,
+                    "line_end": number,
+                }
+            )
     if len(rank_rows) != top_n:
-        raise SourceError(doc.path, totals_line,
-                          f"ranks 1 to {top_n} before the Totals line (caption says Top {top_n})",
-                          f"{len(rank_rows)} rank rows")
+        raise SourceError(
+            doc.path,
+            totals_line,
+            f"ranks 1 to {top_n} before the Totals line (caption says Top {top_n})",
+            f"{len(rank_rows)} rank rows",
+        )
     claims_frame = pd.DataFrame(claims)
 
     total_rows = []
     for year, (start, end, printed) in zip(years, periods, strict=True):
         top_sum = int(claims_frame.loc[claims_frame["year"] == year, "claims"].sum())
         total = parse_integer(printed)
-        total_rows.append({
-            "year": year,
-            "period_start": first_day(year, month_number(start)),
-            "period_end": last_day(year, month_number(end)),
-            "period_as_printed": f"{start}-{end}",
-            "total_claims": total,
-            "top25_claims": top_sum,
-            "other_claims": total - top_sum,
-            "document_id": doc.document_id,
-            "line_start": totals_line,
-            "line_end": totals_line,
-        })
+        total_rows.append(
+            {
+                "year": year,
+                "period_start": first_day(year, month_number(start)),
+                "period_end": last_day(year, month_number(end)),
+                "period_as_printed": f"{start}-{end}",
+                "total_claims": total,
+                "top25_claims": top_sum,
+                "other_claims": total - top_sum,
+                "document_id": doc.document_id,
+                "line_start": totals_line,
+                "line_end": totals_line,
+            }
+        )
     totals_frame = pd.DataFrame(total_rows)
     claims_frame = claims_frame.merge(
-        totals_frame[["year", "period_start", "period_end"]], on="year", how="left")
+        totals_frame[["year", "period_start", "period_end"]], on="year", how="left"
+    )
     claims_frame["document_id"] = doc.document_id
     return claims_frame, totals_frame
 
 
 # --- Table 3 -----------------------------------------------------------------------------------
 
+
 def parse_mexico_claims(doc: RawDocument) -> pd.DataFrame:
     caption_line, title = find_caption(doc, 3)
     period = re.search(r"([A-Z][a-z]+\.? \d{4})\s*[–-]\s*([A-Z][a-z]+\.? \d{4})$", title)
     if not period:
-        raise SourceError(doc.path, caption_line,
-                          "a caption ending with its period 'Mon YYYY – Month YYYY'", title)
+        raise SourceError(
+            doc.path,
+            caption_line,
+            "a caption ending with its period 'Mon YYYY – Month YYYY'",
+            title,
+        )
     first_year, first_month = month_year(period.group(1))
-    header_line = doc.find_line(r"^Year ", "the header row of Table 3 ('Year ...')",
-                                start=caption_line)
+    header_line = doc.find_line(
+        r"^Year ", "the header row of Table 3 ('Year ...')", start=caption_line
+    )
     header_end = header_line
     while doc.line(header_end + 1).strip():
         header_end += 1
@@ -256,32 +301,43 @@ def parse_mexico_claims(doc: RawDocument) -> pd.DataFrame:
         match = row_pattern.match(text)
         values = match["values"].split() if match else []
         if not match or len(values) != len(value_columns):
-            raise SourceError(doc.path, number, "a Table 3 row 'YYYY' or 'YYYY (Month)' then "
-                              f"{len(value_columns)} values ({', '.join(columns[1:])})", text)
+            raise SourceError(
+                doc.path,
+                number,
+                "a Table 3 row 'YYYY' or 'YYYY (Month)' then "
+                f"{len(value_columns)} values ({', '.join(columns[1:])})",
+                text,
+            )
         year = int(match["year"])
         row: dict = {"year": year}
         for column, printed in zip(value_columns, values, strict=True):
             is_rate = column == "acceptance_rate_pct"
             if is_rate != printed.endswith("%"):
-                raise SourceError(doc.path, number,
-                                  "a percentage in the Rate column and whole numbers elsewhere",
-                                  printed)
+                raise SourceError(
+                    doc.path,
+                    number,
+                    "a percentage in the Rate column and whole numbers elsewhere",
+                    printed,
+                )
             try:
                 row[column] = parse_decimal(printed) if is_rate else parse_integer(printed)
             except ValueError as error:
-                raise SourceError(doc.path, number, f"a number in column {column}",
-                                  printed) from error
+                raise SourceError(
+                    doc.path, number, f"a number in column {column}", printed
+                ) from error
             if is_rate:
                 row["acceptance_rate_as_printed"] = printed
         start_month = first_month if year == first_year else 1
         end_month = month_number(match["month"]) if match["month"] else 12
-        row.update({
-            "period_start": first_day(year, start_month),
-            "period_end": last_day(year, end_month),
-            "document_id": doc.document_id,
-            "line_start": number,
-            "line_end": number,
-        })
+        row.update(
+            {
+                "period_start": first_day(year, start_month),
+                "period_end": last_day(year, end_month),
+                "document_id": doc.document_id,
+                "line_start": number,
+                "line_end": number,
+            }
+        )
         rows.append(row)
         number += 1
     if not rows:

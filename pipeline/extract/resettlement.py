@@ -24,23 +24,26 @@ def parse_resettlement(doc: RawDocument, locators: dict) -> pd.DataFrame:
         start_year, start_month = month_year(total.groups["period_start"])
         end_year, end_month = month_year(total.groups["period_end"])
     except ValueError as error:
-        raise SourceError(doc.path, total.line_start, "a period 'Month YYYY to Month YYYY'",
-                          total.quote) from error
+        raise SourceError(
+            doc.path, total.line_start, "a period 'Month YYYY to Month YYYY'", total.quote
+        ) from error
     total_resettled = parse_integer(total.groups["value"])
     rows = []
     for locator in locators["regions"]:
         match = doc.find_unique(locator["pattern"], f"resettlement_by_region.{locator['region']}")
         resettled = parse_integer(match.groups["value"])
-        rows.append({
-            "region": locator["region"],
-            "resettled": resettled,
-            "total_resettled": total_resettled,
-            "share_pct": round(100 * resettled / total_resettled, 2),
-            "period_start": first_day(start_year, start_month),
-            "period_end": last_day(end_year, end_month),
-            "quote": match.quote,
-            "document_id": doc.document_id,
-            "line_start": match.line_start,
-            "line_end": match.line_end,
-        })
+        rows.append(
+            {
+                "region": locator["region"],
+                "resettled": resettled,
+                "total_resettled": total_resettled,
+                "share_pct": round(100 * resettled / total_resettled, 2),
+                "period_start": first_day(start_year, start_month),
+                "period_end": last_day(end_year, end_month),
+                "quote": match.quote,
+                "document_id": doc.document_id,
+                "line_start": match.line_start,
+                "line_end": match.line_end,
+            }
+        )
     return pd.DataFrame(rows)
