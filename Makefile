@@ -35,6 +35,7 @@ snapshot: setup
 
 lint: setup
 	$(RUN) ruff check pipeline tests
+	$(RUN) ruff format --check pipeline tests
 
 test: setup lint
 	$(RUN) pytest

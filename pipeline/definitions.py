@@ -18,7 +18,8 @@ from dagster import (
     multi_asset,
 )
 
-from pipeline import harmonise, paths, publish, schemas, snapshot
+from pipeline import harmonise, paths, publish, reconcile, schemas, snapshot
+from pipeline.extract import facts as prose_facts
 from pipeline.extract import paper_tables, resettlement
 from pipeline.text import RawDocument
 
@@ -120,6 +121,17 @@ def resettlement_by_region(raw_documents: dict[str, RawDocument]) -> Output[pd.D
     )
 
 
+@asset(
+    group_name="extract",
+    description="Every statistic stated in the documents' prose, found by the locators in "
+    "pipeline/declarations/facts.yaml; values normalised, hedges kept as qualifiers.",
+)
+def facts(raw_documents: dict[str, RawDocument]) -> Output[pd.DataFrame]:
+    return _table_output(
+        prose_facts.extract_facts(raw_documents, prose_facts.load_locators()), "facts"
+    )
+
+
 # --- harmonise -------------------------------------------------------------------------------
 
 
@@ -146,8 +158,11 @@ def roxham_road_claims(roxham_road_claims_extracted: pd.DataFrame) -> Output[pd.
     description="Every country the tables name: ISO3, short name, "
     "UN M49 region and sub-region, and the spellings the sources use.",
 )
-def countries(remittances: pd.DataFrame, roxham_road_claims: pd.DataFrame) -> Output[pd.DataFrame]:
-    return _table_output(harmonise.countries_table([remittances, roxham_road_claims]), "countries")
+def countries(
+    remittances: pd.DataFrame, roxham_road_claims: pd.DataFrame, facts: pd.DataFrame
+) -> Output[pd.DataFrame]:
+    frames = [remittances, roxham_road_claims, facts]
+    return _table_output(harmonise.countries_table(frames), "countries")
 
 
 def snapshot_path(document_id: str) -> str:
@@ -191,6 +206,82 @@ def schema_check(name: str):
     return _check
 
 
+# --- reconcile: declared rules, one blocking asset check each ----------------------------------
+
+RECONCILIATION = reconcile.load_declarations()
+
+
+@asset(
+    group_name="reconcile",
+    description="Every reconciliation rule evaluated per scope: expected, observed, allowed "
+    "band and status (pass, fail, known-discrepancy).",
+)
+def reconciliation(
+    raw_documents: dict[str, RawDocument],
+    remittances: pd.DataFrame,
+    roxham_road_claims: pd.DataFrame,
+    roxham_road_totals: pd.DataFrame,
+    mexico_refugee_claims: pd.DataFrame,
+    resettlement_by_region: pd.DataFrame,
+    facts: pd.DataFrame,
+) -> Output[pd.DataFrame]:
+    tables = {
+        "remittances": remittances,
+        "roxham_road_claims": roxham_road_claims,
+        "roxham_road_totals": roxham_road_totals,
+        "mexico_refugee_claims": mexico_refugee_claims,
+        "resettlement_by_region": resettlement_by_region,
+        "facts": facts,
+    }
+    results = reconcile.reconcile(tables, RECONCILIATION, raw_documents)
+    output = _table_output(results, "reconciliation")
+    counts = results["status"].value_counts().to_dict()
+    return Output(output.value, metadata={**output.metadata, **counts})
+
+
+def rule_check(rule: reconcile.Rule):
+    @asset_check(
+        asset="reconciliation",
+        name=rule.check_id.replace(".", "__"),
+        blocking=True,
+        description=" ".join(rule.description.split()),
+    )
+    def _check(reconciliation: pd.DataFrame) -> AssetCheckResult:
+        rows = reconciliation[reconciliation["check_id"] == rule.check_id]
+        failed = rows[rows["status"] == reconcile.STATUS_FAIL]
+        known = rows[rows["status"] == reconcile.STATUS_KNOWN]
+        table = rows[
+            [
+                "scope",
+                "expected",
+                "observed",
+                "difference",
+                "allowed_min",
+                "allowed_max",
+                "status",
+                "sources",
+            ]
+        ]
+        metadata = {"scopes": MetadataValue.md(table.astype(str).to_markdown(index=False))}
+        if not failed.empty:
+            return AssetCheckResult(
+                passed=False,
+                severity=AssetCheckSeverity.ERROR,
+                description=reconcile.failure_message(failed),
+                metadata=metadata,
+            )
+        if not known.empty:
+            return AssetCheckResult(
+                passed=False,
+                severity=AssetCheckSeverity.WARN,
+                description="known discrepancy: " + reconcile.failure_message(known),
+                metadata=metadata,
+            )
+        return AssetCheckResult(passed=True, metadata=metadata)
+
+    return _check
+
+
 # --- publish ---------------------------------------------------------------------------------
 
 PUBLISHED: list[str] = publish.package_metadata()["resources"]
@@ -229,8 +320,11 @@ defs = Definitions(
         remittances,
         roxham_road_claims,
         countries,
+        facts,
+        reconciliation,
         data_package,
     ],
-    asset_checks=[schema_check(name) for name in PUBLISHED],
+    asset_checks=[schema_check(name) for name in PUBLISHED]
+    + [rule_check(rule) for rule in reconcile.parse_rules(RECONCILIATION)],
     executor=in_process_executor,
 )

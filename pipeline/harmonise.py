@@ -64,17 +64,19 @@ def add_iso3(
 
 
 def countries_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """One row per ISO3 code found in `frames` (each with country_iso3 and a printed name)."""
-    pairs = pd.concat(
-        [f[["country_iso3", "country_as_printed"]] for f in frames], ignore_index=True
-    ).dropna(subset=["country_iso3"])
+    """One row per ISO3 code found in `frames`; printed names come from `country_as_printed`
+    where a frame has it (prose facts carry only the code)."""
+    codes = sorted({code for f in frames for code in f["country_iso3"].dropna()})
+    named = [f[["country_iso3", "country_as_printed"]] for f in frames if "country_as_printed" in f]
     printed = (
-        pairs.drop_duplicates()
+        pd.concat(named, ignore_index=True)
+        .dropna()
+        .drop_duplicates()
         .sort_values(["country_iso3", "country_as_printed"])
         .groupby("country_iso3")["country_as_printed"]
         .agg(" | ".join)
+        .reindex(codes)
     )
-    codes = printed.index.tolist()
     cc = _converter()
 
     def lookup(to: str) -> list[str]:

@@ -15,7 +15,10 @@ from functools import cached_property
 from pipeline.errors import SourceError
 
 # End of a sentence: . ! or ? (plus a closing quote or bracket) before a space and a capital.
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?P<close>[\"”’)]?)\s+(?=[A-Z“\"(•▶-])")
+# A footnote number may follow the full stop ("funded.10 The ...").
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?P<close>[\"”’)]?)(?:\d{1,2})?\s+(?=[A-Z“\"(•▶\d-])")
+
+BLOCK_START = re.compile(r"^(?:[-•▶#]|\*\*|\d+[.)] |[a-z]\) )")
 
 
 @dataclass(frozen=True)
@@ -102,13 +105,32 @@ class RawDocument:
             },
         )
 
+    @cached_property
+    def _block_starts(self) -> list[int]:
+        """Offsets of lines that open a block, hence a sentence: a bullet, heading or list
+        item, or a capitalised line after a blank line (headings in the PDF text have no
+        full stop)."""
+        _, starts, numbers = self._flat
+        return [
+            offset
+            for offset, number in zip(starts, numbers, strict=True)
+            if BLOCK_START.match(self.line(number).strip())
+            or (
+                number > 1
+                and not self.line(number - 1).strip()
+                and self.line(number).strip()[:1].isupper()
+            )
+        ]
+
     def sentence_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets of the sentence(s) around flat_text[start:end]."""
         text = self.flat_text
         starts = [b.end() for b in SENTENCE_BREAK.finditer(text) if b.end() <= start]
-        sentence_start = starts[-1] if starts else 0
+        starts += [o for o in self._block_starts if o <= start]
         following = SENTENCE_BREAK.search(text, max(end - 1, 0))
-        return sentence_start, following.end("close") if following else len(text)
+        ends = [following.end("close")] if following else [len(text)]
+        ends += [o - 1 for o in self._block_starts if o >= end]
+        return max(starts, default=0), min(ends)
 
     def find_line(self, pattern: str, what: str, *, start: int = 1) -> int:
         """Number of the first line at or after ``start`` matching ``pattern``."""

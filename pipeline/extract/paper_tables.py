@@ -342,4 +342,13 @@ def parse_mexico_claims(doc: RawDocument) -> pd.DataFrame:
         number += 1
     if not rows:
         raise SourceError(doc.path, header_end, "at least one row under the Table 3 header")
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame["other_outcomes"] = (
+        frame["pending"].shift(1)
+        + frame["referred"]
+        - frame["accepted"]
+        - frame["rejected"]
+        - frame["abandoned_withdrawn"]
+        - frame["pending"]
+    ).astype("Int64")
+    return frame

@@ -46,4 +46,6 @@ def parse_resettlement(doc: RawDocument, locators: dict) -> pd.DataFrame:
                 "line_end": match.line_end,
             }
         )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame["unexplained_resettled"] = total_resettled - frame["resettled"].sum()
+    return frame
