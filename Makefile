@@ -15,7 +15,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # Bytecode caches make imports several times faster (some machines set this variable).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup build test snapshot lint dev bench clean
+.PHONY: setup build test snapshot lint dev bench mutation clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -42,6 +42,9 @@ test: setup lint
 
 dev: setup
 	$(RUN) python -m pipeline dev
+
+mutation: setup
+	$(RUN) python tests/mutation_run.py
 
 bench: setup
 	$(RUN) python tests/benchmark.py

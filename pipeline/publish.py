@@ -10,12 +10,13 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from pipeline import schemas
+from pipeline import dictionary, schemas
 from pipeline.errors import SourceError
 
 PACKAGE_FILE = "_package.yaml"
 CURATED = "curated"
 DESCRIPTOR = "datapackage.json"
+DICTIONARY = f"{CURATED}/README.md"
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 
@@ -90,7 +91,24 @@ def write_package(target: Path, frames: dict[str, pd.DataFrame], meta: dict) -> 
     files = {name: csv_bytes(frames[name], schemas.load(name)) for name in meta["resources"]}
     for name, content in files.items():
         (target / CURATED / f"{name}.csv").write_bytes(content)
+    dictionary_bytes = dictionary.data_dictionary_markdown(meta, frames).encode("utf-8")
+    (target / DICTIONARY).write_bytes(dictionary_bytes)
     package = descriptor(meta, frames["documents"], files)
+    package["resources"].append(
+        {
+            "$schema": RESOURCE_PROFILE,
+            "name": "data_dictionary",
+            "path": DICTIONARY,
+            "format": "md",
+            "mediatype": "text/markdown",
+            "encoding": "utf-8",
+            "title": "Data dictionary",
+            "description": "Every resource and field in words: what a row is, types, units, "
+            "constraints, keys, sources and the known discrepancies. Generated from schemas/.",
+            "bytes": len(dictionary_bytes),
+            "hash": f"sha256:{hashlib.sha256(dictionary_bytes).hexdigest()}",
+        }
+    )
     (target / DESCRIPTOR).write_text(
         json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -105,6 +123,13 @@ def validate_package(folder: Path) -> list[str]:
     return [f"{task.name}: {error.message}" for task in report.tasks for error in task.errors] + [
         error.message for error in report.errors
     ]
+
+
+def _update_readme(readme: Path, reconciliation: pd.DataFrame) -> None:
+    """Refresh the README's generated list of known discrepancies, if it has one."""
+    if readme.exists() and dictionary.KNOWN_START in (text := readme.read_text("utf-8")):
+        block = dictionary.known_discrepancies_markdown(reconciliation)
+        readme.write_text(dictionary.replace_block(text, block), encoding="utf-8")
 
 
 def publish(out_dir: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict:
@@ -129,6 +154,7 @@ def publish(out_dir: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict:
         (staging / CURATED).rename(current)
         (staging / DESCRIPTOR).replace(out_dir / DESCRIPTOR)
         shutil.rmtree(old, ignore_errors=True)
+        _update_readme(out_dir / "README.md", frames["reconciliation"])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return package

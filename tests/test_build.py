@@ -119,3 +119,19 @@ def test_edited_number_changes_exactly_that_cell(raw_copy, published_copy):
     diff = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
     assert diff == [(diff[0][0], diff[0][0].replace(",1.5,", ",1.6,"))]
     assert diff[0][0].startswith("PER,Peru,11,1.5,")
+
+
+def test_readme_lists_every_known_discrepancy_as_published():
+    from pipeline import dictionary, schemas
+
+    reconciliation = schemas.read_table(
+        REPO / "curated" / "reconciliation.csv", schemas.load("reconciliation")
+    )
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme[
+        readme.index(dictionary.KNOWN_START) + len(dictionary.KNOWN_START) : readme.index(
+            dictionary.KNOWN_END
+        )
+    ]
+    assert block == "\n" + dictionary.known_discrepancies_markdown(reconciliation)
+    assert block.count("expected ") == (reconciliation["status"] == "known-discrepancy").sum()
