@@ -20,7 +20,7 @@ from dagster import (
 
 from pipeline import harmonise, paths, publish, reconcile, schemas, snapshot
 from pipeline.extract import facts as prose_facts
-from pipeline.extract import paper_tables, resettlement
+from pipeline.extract import groups, paper_tables, resettlement
 from pipeline.text import RawDocument
 
 PAPER = "working_paper_2020"
@@ -132,13 +132,41 @@ def facts(raw_documents: dict[str, RawDocument]) -> Output[pd.DataFrame]:
     )
 
 
+@multi_asset(
+    group_name="extract",
+    outs={
+        "projects": AssetOut(
+            description="Capacity-building projects and programmes, found by the locators in "
+            "pipeline/declarations/projects.yaml."
+        ),
+        "project_countries_extracted": AssetOut(
+            description="The countries each project names, per describing document."
+        ),
+    },
+)
+def project_table(raw_documents: dict[str, RawDocument]):
+    projects, countries = groups.extract_projects(raw_documents, groups.load("projects"))
+    yield _table_output(projects, "projects", output_name="projects")
+    yield Output(
+        countries, output_name="project_countries_extracted", metadata={"row_count": len(countries)}
+    )
+
+
+@asset(
+    group_name="extract",
+    description="Member countries of the groups the documents list, found by the locators in "
+    "pipeline/declarations/memberships.yaml.",
+)
+def group_members_extracted(raw_documents: dict[str, RawDocument]) -> pd.DataFrame:
+    return groups.extract_memberships(raw_documents, groups.load("memberships"))
+
+
 # --- harmonise -------------------------------------------------------------------------------
 
 
 @asset(group_name="harmonise", description="Table 1 with ISO3 codes for the printed countries.")
 def remittances(remittances_extracted: pd.DataFrame) -> Output[pd.DataFrame]:
-    path = snapshot_path(PAPER)
-    return _table_output(harmonise.add_iso3(remittances_extracted, path), "remittances")
+    return _table_output(harmonise.add_iso3(remittances_extracted, document_paths()), "remittances")
 
 
 @asset(
@@ -147,9 +175,8 @@ def remittances(remittances_extracted: pd.DataFrame) -> Output[pd.DataFrame]:
     "keeps its rows with an empty code.",
 )
 def roxham_road_claims(roxham_road_claims_extracted: pd.DataFrame) -> Output[pd.DataFrame]:
-    path = snapshot_path(PAPER)
     return _table_output(
-        harmonise.add_iso3(roxham_road_claims_extracted, path), "roxham_road_claims"
+        harmonise.add_iso3(roxham_road_claims_extracted, document_paths()), "roxham_road_claims"
     )
 
 
@@ -159,15 +186,32 @@ def roxham_road_claims(roxham_road_claims_extracted: pd.DataFrame) -> Output[pd.
     "UN M49 region and sub-region, and the spellings the sources use.",
 )
 def countries(
-    remittances: pd.DataFrame, roxham_road_claims: pd.DataFrame, facts: pd.DataFrame
+    remittances: pd.DataFrame,
+    roxham_road_claims: pd.DataFrame,
+    facts: pd.DataFrame,
+    memberships: pd.DataFrame,
 ) -> Output[pd.DataFrame]:
-    frames = [remittances, roxham_road_claims, facts]
+    frames = [remittances, roxham_road_claims, facts, memberships]
     return _table_output(harmonise.countries_table(frames), "countries")
 
 
-def snapshot_path(document_id: str) -> str:
-    entries = {e["document_id"]: e for e in snapshot.load_manifest(paths.raw_dir())}
-    return entries[document_id]["raw_path"]
+@asset(
+    group_name="harmonise",
+    description="Group memberships and project countries with ISO3 codes.",
+)
+def memberships(
+    group_members_extracted: pd.DataFrame, project_countries_extracted: pd.DataFrame
+) -> Output[pd.DataFrame]:
+    frames = [
+        harmonise.add_iso3(frame, document_paths())
+        for frame in (group_members_extracted, project_countries_extracted)
+    ]
+    return _table_output(pd.concat(frames, ignore_index=True), "memberships")
+
+
+def document_paths() -> dict[str, str]:
+    """Raw file of each document, for error messages."""
+    return {e["document_id"]: e["raw_path"] for e in snapshot.load_manifest(paths.raw_dir())}
 
 
 # --- validate: one blocking Pandera check per published table, made by a factory -------------
@@ -224,8 +268,10 @@ def reconciliation(
     mexico_refugee_claims: pd.DataFrame,
     resettlement_by_region: pd.DataFrame,
     facts: pd.DataFrame,
+    memberships: pd.DataFrame,
 ) -> Output[pd.DataFrame]:
     tables = {
+        "memberships": memberships,
         "remittances": remittances,
         "roxham_road_claims": roxham_road_claims,
         "roxham_road_totals": roxham_road_totals,
@@ -321,6 +367,9 @@ defs = Definitions(
         roxham_road_claims,
         countries,
         facts,
+        project_table,
+        group_members_extracted,
+        memberships,
         reconciliation,
         data_package,
     ],

@@ -44,7 +44,7 @@ def iso3_of(names: list[str]) -> dict[str, str | None]:
 
 
 def add_iso3(
-    frame: pd.DataFrame, path: str, name_column: str = "country_as_printed"
+    frame: pd.DataFrame, paths: dict[str, str], name_column: str = "country_as_printed"
 ) -> pd.DataFrame:
     """Add `country_iso3` next to the printed name; an unknown name stops the build."""
     mapping = iso3_of(frame[name_column].tolist())
@@ -52,7 +52,7 @@ def add_iso3(
     if not unknown.empty:
         row = unknown.iloc[0]
         raise SourceError(
-            path,
+            paths.get(row["document_id"], row["document_id"]),
             int(row["line_start"]),
             "a country name country_converter recognises, or one declared in "
             "pipeline/declarations/country_names.yaml",

@@ -62,7 +62,7 @@ class Inputs:
         self.tables = tables
         self.facts = tables["facts"].set_index("fact_id")
         self.hedges = declarations["hedges"]
-        self.periods = declarations.get("periods", {})
+        self.locators = declarations.get("locators", {})
         self.documents = documents
         self.paths = {doc_id: doc.path for doc_id, doc in documents.items()}
         self.used: list[tuple[str, int, int]] = []
@@ -87,13 +87,21 @@ class Inputs:
         """Half the unit of the last printed digit: the rounding an exact figure allows."""
         return 0.5 * float(self.facts.loc[fact_id, "rounding_unit"])
 
-    def period_yyyymm(self, name: str, end: str) -> int:
-        """Start or end of a period printed in a title (declared under `periods`)."""
-        locator = self.periods[name]
+    def text(self, name: str, group: str) -> str:
+        """A group of a locator declared under `locators` (a title's period, a speaker)."""
+        locator = self.locators[name]
         match = self.documents[locator["document_id"]].find_unique(locator["pattern"], name)
         self.used.append((locator["document_id"], match.line_start, match.line_end))
-        year, month = month_year(match.groups[end])
+        return " ".join(match.groups[group].split())
+
+    def yyyymm(self, name: str, group: str) -> int:
+        year, month = month_year(self.text(name, group))
         return year * 100 + month
+
+    def fact_years(self, fact_id: str) -> int:
+        """Number of calendar years in a fact's period (2005 to 2015 -> 11)."""
+        row = self._fact_row(fact_id)
+        return int(str(row["period_end"])[:4]) - int(str(row["period_start"])[:4]) + 1
 
     def namespace(self, frame: pd.DataFrame | None) -> dict:
         names: dict = {
@@ -101,7 +109,9 @@ class Inputs:
             "fact": self.fact,
             "fact_year": self.fact_year,
             "fact_yyyymm": self.fact_yyyymm,
-            "period_yyyymm": self.period_yyyymm,
+            "yyyymm": self.yyyymm,
+            "text": self.text,
+            "fact_years": self.fact_years,
             "decimals": decimals,
             "np": np,
             "pd": pd,

@@ -30,6 +30,7 @@ class Match:
     line_start: int
     line_end: int
     group_lines: dict[str, int] = field(default_factory=dict)
+    group_offsets: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class RawDocument:
             group_lines={
                 k: self.line_at(m.start(k)) for k, v in m.groupdict().items() if v is not None
             },
+            group_offsets={k: m.start(k) for k, v in m.groupdict().items() if v is not None},
         )
 
     @cached_property

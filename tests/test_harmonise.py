@@ -17,9 +17,11 @@ def test_paper_spellings_map_to_iso3_and_stateless_to_none():
 
 
 def test_unknown_country_name_stops_with_its_line():
-    frame = pd.DataFrame({"country_as_printed": ["Haiti", "Atlantis"], "line_start": [3, 4]})
+    frame = pd.DataFrame(
+        {"country_as_printed": ["Haiti", "Atlantis"], "line_start": [3, 4], "document_id": "x"}
+    )
     with pytest.raises(SourceError, match=r"raw/x.txt:4: expected a country name.*'Atlantis'"):
-        harmonise.add_iso3(frame, "raw/x.txt")
+        harmonise.add_iso3(frame, {"x": "raw/x.txt"})
 
 
 def test_countries_table_regions():
