@@ -15,7 +15,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # Bytecode caches make imports several times faster (some machines set this variable).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup build test snapshot lint dev bench mutation clean
+.PHONY: setup build test snapshot lint dev bench mutation release docs clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -42,6 +42,12 @@ test: setup lint
 
 dev: setup
 	$(RUN) python -m pipeline dev
+
+release: build
+	$(RUN) python -m pipeline release
+
+docs: setup
+	$(RUN) python -m pipeline docs
 
 mutation: setup
 	$(RUN) python tests/mutation_run.py

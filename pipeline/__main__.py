@@ -75,7 +75,37 @@ def dev() -> int:
     os.execvp("dagster", ["dagster", "dev", "-m", "pipeline.definitions"])
 
 
-COMMANDS = {"build": build, "snapshot": record_snapshot, "dev": dev}
+def release() -> int:
+    """Write dist/<name>-<version>.zip and record the release; refuse an existing version."""
+    from pipeline import release as releases
+
+    try:
+        target = releases.make_release(paths.REPO_ROOT, paths.REPO_ROOT / "dist")
+    except ValueError as error:
+        print(f"release refused: {error}", file=sys.stderr)
+        return 1
+    print(f"released {target.relative_to(paths.REPO_ROOT)}")
+    return 0
+
+
+def docs() -> int:
+    """Run the consumer-side expectation suites and write Great Expectations Data Docs."""
+    from pipeline import consumer_checks
+
+    results = consumer_checks.run(paths.REPO_ROOT, paths.REPO_ROOT / "build-docs")
+    for name, success in results.items():
+        print(f"{'passed' if success else 'FAILED'}: {name}")
+    print(f"Data Docs: {paths.REPO_ROOT / 'build-docs' / 'index.html'}")
+    return 0 if all(results.values()) else 1
+
+
+COMMANDS = {
+    "build": build,
+    "snapshot": record_snapshot,
+    "dev": dev,
+    "release": release,
+    "docs": docs,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,6 +41,14 @@ def test_fresh_build_passes_frictionless_validate(fresh_build):
     assert result.returncode == 0, result.stdout
 
 
+def test_two_builds_are_byte_identical(fresh_build, tmp_path):
+    out = tmp_path / "again"
+    out.mkdir()
+    result = run_build(REPO / "raw", out)
+    assert result.returncode == 0, result.stderr
+    assert package_bytes(out) == package_bytes(fresh_build)
+
+
 def test_committed_package_is_what_a_fresh_build_produces(fresh_build):
     assert package_bytes(REPO) == package_bytes(fresh_build), (
         "curated/ or datapackage.json differ from a fresh build: run `make build` and commit"

@@ -1,0 +1,170 @@
+"""Consumer-side validation with Great Expectations: the published CSVs, read as a consumer
+reads them (plain pandas.read_csv), against expectations derived from schemas/ plus the
+cross-table expectations a user cares about. Writes Great Expectations Data Docs.
+
+Great Expectations takes seconds to import: this module is imported only by `make docs` and
+the tests, never by the build.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import publish, schemas
+
+QUALIFIER_BAND = {
+    "exact": (0.0, 0.0),
+    "approximately": (0.05, 0.05),
+    "at most": (0.10, 0.0),
+    "at least": (0.0, 0.10),
+}
+
+
+def field_expectations(gx, resource: schemas.Resource) -> list:
+    e = gx.expectations
+    out = [
+        e.ExpectTableColumnsToMatchOrderedList(column_list=resource.field_names),
+        e.ExpectTableRowCountToBeBetween(min_value=1),
+    ]
+    if len(resource.primary_key) > 1:
+        out.append(e.ExpectCompoundColumnsToBeUnique(column_list=resource.primary_key))
+    else:
+        out.append(e.ExpectColumnValuesToBeUnique(column=resource.primary_key[0]))
+    for field in resource.fields:
+        c = field.constraints
+        if c.get("required"):
+            out.append(e.ExpectColumnValuesToNotBeNull(column=field.name))
+        if c.get("unique"):
+            out.append(e.ExpectColumnValuesToBeUnique(column=field.name))
+        if "minimum" in c or "maximum" in c:
+            out.append(
+                e.ExpectColumnValuesToBeBetween(
+                    column=field.name, min_value=c.get("minimum"), max_value=c.get("maximum")
+                )
+            )
+        if "pattern" in c:
+            out.append(e.ExpectColumnValuesToMatchRegex(column=field.name, regex=c["pattern"]))
+        if "enum" in c:
+            out.append(e.ExpectColumnValuesToBeInSet(column=field.name, value_set=c["enum"]))
+    return out
+
+
+def _band(fact: pd.Series) -> tuple[float, float]:
+    below, above = QUALIFIER_BAND[fact["qualifier"]]
+    half = 0.5 * fact["rounding_unit"]
+    value = fact["value"]
+    return value - max(
+        below * value, half if below or fact["qualifier"] == "exact" else 0
+    ), value + max(above * value, half if above or fact["qualifier"] == "exact" else 0)
+
+
+def cross_table_expectations(gx, frames: dict[str, pd.DataFrame]) -> dict[str, list]:
+    """Expectations a consumer checks between tables, with values taken from other tables."""
+    e = gx.expectations
+    facts = frames["facts"].set_index("fact_id")
+    totals = frames["roxham_road_totals"]
+    claims = frames["roxham_road_claims"]
+    low, high = _band(facts.loc["roxham_road_claimants"])
+    remit_low, remit_high = (v / 1e6 for v in _band(facts.loc["remittances_from_canada_to_lac"]))
+    return {
+        "roxham_road_totals": [
+            e.ExpectColumnSumToBeBetween(column="total_claims", min_value=low, max_value=high),
+            e.ExpectColumnValuesToBeInSet(column="year", value_set=sorted(set(claims["year"]))),
+        ],
+        "roxham_road_claims": [
+            e.ExpectTableRowCountToEqual(value=len(totals) * int(claims["rank"].max())),
+            e.ExpectColumnValuesToBeInSet(
+                column="country_iso3", value_set=sorted(frames["countries"]["country_iso3"])
+            ),
+        ],
+        "remittances": [
+            e.ExpectColumnSumToBeBetween(
+                column="remittances_from_canada_usd_m", min_value=remit_low, max_value=remit_high
+            ),
+        ],
+        "documents": [
+            e.ExpectTableRowCountToEqual(value=len(frames["documents"])),
+            e.ExpectColumnValuesToBeInSet(
+                column="document_id",
+                value_set=sorted(
+                    set().union(
+                        *(
+                            set(f["document_id"].dropna())
+                            for n, f in frames.items()
+                            if n != "documents" and "document_id" in f
+                        )
+                    )
+                ),
+            ),
+        ],
+        "reconciliation": [
+            e.ExpectColumnValuesToBeInSet(column="status", value_set=["pass", "known-discrepancy"]),
+        ],
+    }
+
+
+def read_as_consumer(repo: Path) -> dict[str, pd.DataFrame]:
+    """pandas.read_csv on each table, text columns typed as text from the descriptor."""
+    package = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
+    frames = {}
+    for resource in package["resources"]:
+        if "schema" not in resource:
+            continue
+        text = {
+            f["name"]: "string"
+            for f in resource["schema"]["fields"]
+            if f["type"] in ("string", "date")
+        }
+        frames[resource["name"]] = pd.read_csv(repo / resource["path"], dtype=text)
+    return frames
+
+
+def run(repo: Path, docs_dir: Path, only: list[str] | None = None) -> dict[str, bool]:
+    """Validate every published table; write Data Docs into `docs_dir`; success per suite."""
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}
+    for site in list(context.get_config().data_docs_sites or {}):
+        context.delete_data_docs_site(site)
+    context.add_data_docs_site(
+        site_name="consumer",
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    names = publish.package_metadata()["resources"]
+    frames = read_as_consumer(repo)
+    cross = cross_table_expectations(gx, frames)
+    source = context.data_sources.add_pandas("curated")
+    results = {}
+    for name in only or names:
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+        suite = context.suites.add(gx.ExpectationSuite(name=f"{name}_consumer"))
+        for expectation in field_expectations(gx, schemas.load(name)) + cross.get(name, []):
+            suite.add_expectation(expectation)
+        validation = context.validation_definitions.add(
+            gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite)
+        )
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(
+                name=f"{name}_checkpoint",
+                validation_definitions=[validation],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["consumer"])],
+            )
+        )
+        outcome = checkpoint.run(batch_parameters={"dataframe": frames[name]})
+        results[suite.name] = bool(outcome.success)
+    return results

@@ -1,0 +1,160 @@
+"""Versions and releases: what changed since the last release, which semver bump it needs
+(the Data Package Version recipe), and the release artifact."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from pathlib import Path
+
+RELEASES = Path(__file__).resolve().parent / "releases"
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # fixed member timestamps: the zip is reproducible
+LEVELS = {"none": 0, "patch": 1, "minor": 2, "major": 3}
+
+
+def parse_version(version: str) -> tuple[int, int, int]:
+    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", version)
+    if not match:
+        raise ValueError(f"not a semantic version: {version!r}")
+    return tuple(int(part) for part in match.groups())  # type: ignore[return-value]
+
+
+def bump_level(old: str, new: str) -> str:
+    """The level of the bump from `old` to `new` ('none' when equal)."""
+    (a, b, c), (x, y, z) = parse_version(old), parse_version(new)
+    if (x, y, z) <= (a, b, c):
+        return "none"
+    return "major" if x > a else "minor" if y > b else "patch"
+
+
+def record_of(package_dir: Path) -> dict:
+    """What a release is compared on: per resource its hash, rows and schema."""
+    package = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {}
+    for resource in package["resources"]:
+        path = package_dir / resource["path"]
+        entry = {"hash": resource["hash"], "bytes": resource["bytes"]}
+        if "schema" in resource:
+            entry["rows"] = len(path.read_text(encoding="utf-8").splitlines()) - 1
+            entry["schema"] = resource["schema"]
+        resources[resource["name"]] = entry
+    return {"version": package["version"], "created": package["created"], "resources": resources}
+
+
+def _tightened(old: dict, new: dict) -> bool:
+    """True when a field's constraints are stricter than before."""
+    old_c, new_c = old.get("constraints", {}), new.get("constraints", {})
+    for key in ("required", "unique"):
+        if new_c.get(key) and not old_c.get(key):
+            return True
+    if new_c.get("minimum", float("-inf")) > old_c.get("minimum", float("-inf")):
+        return True
+    if new_c.get("maximum", float("inf")) < old_c.get("maximum", float("inf")):
+        return True
+    if "enum" in new_c and not set(new_c["enum"]) >= set(old_c.get("enum", new_c["enum"])):
+        return True
+    return new_c.get("pattern") != old_c.get("pattern") and "pattern" in new_c
+
+
+def classify(old: dict, new: dict) -> tuple[str, list[str]]:
+    """The bump the change from `old` to `new` needs, and why."""
+    reasons: list[tuple[str, str]] = []
+    for name, before in old["resources"].items():
+        after = new["resources"].get(name)
+        if after is None:
+            reasons.append(("major", f"resource {name} removed"))
+            continue
+        if "schema" in before:
+            old_fields = {f["name"]: f for f in before["schema"]["fields"]}
+            new_fields = {f["name"]: f for f in after["schema"]["fields"]}
+            for field, spec in old_fields.items():
+                if field not in new_fields:
+                    reasons.append(("major", f"{name}.{field} removed or renamed"))
+                elif new_fields[field]["type"] != spec["type"]:
+                    reasons.append(("major", f"{name}.{field} changed type"))
+                elif _tightened(spec, new_fields[field]):
+                    reasons.append(("major", f"{name}.{field} constraints tightened"))
+            for field in new_fields.keys() - old_fields.keys():
+                reasons.append(("minor", f"{name}.{field} added"))
+            if after["rows"] > before["rows"]:
+                reasons.append(("minor", f"{name}: {after['rows'] - before['rows']} rows added"))
+            elif after["rows"] < before["rows"]:
+                reasons.append(("major", f"{name}: {before['rows'] - after['rows']} rows removed"))
+            elif after["schema"] != before["schema"]:
+                reasons.append(("patch", f"{name}: schema metadata changed"))
+        if after["hash"] != before["hash"] and not any(r[1].startswith(name) for r in reasons):
+            reasons.append(("patch", f"{name}: values or text changed"))
+    for name in new["resources"].keys() - old["resources"].keys():
+        reasons.append(("minor", f"resource {name} added"))
+    level = max((r[0] for r in reasons), key=LEVELS.__getitem__, default="none")
+    return level, [f"{lvl}: {why}" for lvl, why in reasons]
+
+
+def released_versions() -> list[str]:
+    return sorted((p.stem for p in RELEASES.glob("*.json")), key=parse_version)
+
+
+def load_release(version: str) -> dict:
+    return json.loads((RELEASES / f"{version}.json").read_text(encoding="utf-8"))
+
+
+def changelog_has(changelog: Path, version: str) -> bool:
+    return bool(re.search(rf"^## \[?{re.escape(version)}\]?", changelog.read_text("utf-8"), re.M))
+
+
+def check_version(repo: Path) -> list[str]:
+    """Problems with the version of the package in `repo` (empty when it is right)."""
+    current = record_of(repo)
+    versions = released_versions()
+    problems = []
+    if not changelog_has(repo / "CHANGELOG.md", current["version"]):
+        problems.append(f"CHANGELOG.md has no entry for version {current['version']}")
+    if not versions:
+        return problems
+    last = load_release(versions[-1])
+    needed, reasons = classify(last, current)
+    done = bump_level(last["version"], current["version"])
+    if LEVELS[done] < LEVELS[needed]:
+        problems.append(
+            f"the package differs from release {last['version']} and needs a {needed} bump "
+            f"(version is {current['version']}): " + "; ".join(reasons)
+        )
+    return problems
+
+
+def write_zip(repo: Path, target: Path, members: list[Path]) -> None:
+    """A zip with fixed timestamps and order, so the same files give the same bytes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(members):
+            info = zipfile.ZipInfo(str(path.relative_to(repo)), date_time=ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+
+
+def artifact_members(repo: Path) -> list[Path]:
+    """The descriptor, the curated tables and data dictionary, and the changelog."""
+    return [repo / "datapackage.json", repo / "CHANGELOG.md", *sorted((repo / "curated").iterdir())]
+
+
+def make_release(repo: Path, dist: Path) -> Path:
+    """Record the release and write dist/<name>-<version>.zip; refuse an existing version."""
+    package = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
+    version = package["version"]
+    if (RELEASES / f"{version}.json").exists():
+        raise ValueError(
+            f"version {version} is already released: bump it in "
+            "schemas/_package.yaml and add a CHANGELOG.md entry"
+        )
+    problems = check_version(repo)
+    if problems:
+        raise ValueError("; ".join(problems))
+    target = dist / f"{package['name']}-{version}.zip"
+    write_zip(repo, target, artifact_members(repo))
+    record = record_of(repo)
+    record["zip_sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
+    RELEASES.mkdir(exist_ok=True)
+    (RELEASES / f"{version}.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+    return target

@@ -1,0 +1,124 @@
+"""Versions follow the kind of change; releases are reproducible and refuse re-release."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline import release
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def current() -> dict:
+    return release.record_of(REPO)
+
+
+def test_committed_package_has_the_version_its_changes_need():
+    assert release.check_version(REPO) == []
+
+
+def test_current_version_is_released_or_newer(current):
+    versions = release.released_versions()
+    assert versions, "no release recorded in pipeline/releases/"
+    assert release.parse_version(current["version"]) >= release.parse_version(versions[-1])
+
+
+def changed(record: dict, edit) -> dict:
+    new = copy.deepcopy(record)
+    edit(new["resources"])
+    return new
+
+
+def fields(resources: dict, name: str) -> list[dict]:
+    return resources[name]["schema"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "level"),
+    [
+        (lambda r: None, "none"),
+        (lambda r: r["remittances"].update(hash="sha256:0"), "patch"),
+        (lambda r: r["remittances"].update(rows=r["remittances"]["rows"] + 1), "minor"),
+        (lambda r: fields(r, "remittances").append({"name": "new", "type": "string"}), "minor"),
+        (
+            lambda r: r.update(
+                new_table={"hash": "x", "bytes": 1, "rows": 1, "schema": {"fields": []}}
+            ),
+            "minor",
+        ),
+        (lambda r: fields(r, "remittances").pop(), "major"),
+        (lambda r: fields(r, "remittances")[2].update(type="string"), "major"),
+        (lambda r: fields(r, "roxham_road_claims")[-4]["constraints"].update(minimum=5), "major"),
+        (lambda r: r.pop("facts"), "major"),
+    ],
+)
+def test_classify_suggests_the_bump(current, edit, level):
+    assert release.classify(current, changed(current, edit))[0] == level
+
+
+def copy_package(target: Path) -> Path:
+    for name in ("datapackage.json", "CHANGELOG.md"):
+        shutil.copy(REPO / name, target / name)
+    shutil.copytree(REPO / "curated", target / "curated")
+    return target
+
+
+def test_hand_edited_value_without_bump_fails_and_passes_after_bump(tmp_path):
+    package_dir = copy_package(tmp_path)
+    table = package_dir / "curated" / "remittances.csv"
+    table.write_text(table.read_text().replace(",37.1,", ",37.2,", 1))
+    descriptor = json.loads((package_dir / "datapackage.json").read_text())
+    entry = next(r for r in descriptor["resources"] if r["name"] == "remittances")
+    import hashlib
+
+    entry["hash"] = "sha256:" + hashlib.sha256(table.read_bytes()).hexdigest()
+    (package_dir / "datapackage.json").write_text(json.dumps(descriptor))
+    problems = release.check_version(package_dir)
+    assert len(problems) == 1 and "needs a patch bump" in problems[0], problems
+    assert "remittances: values or text changed" in problems[0]
+
+    major, minor, patch = release.parse_version(descriptor["version"])
+    descriptor["version"] = f"{major}.{minor}.{patch + 1}"
+    (package_dir / "datapackage.json").write_text(json.dumps(descriptor))
+    assert any("CHANGELOG" in p for p in release.check_version(package_dir))
+    changelog = package_dir / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text() + f"\n## [{descriptor['version']}]\n\nFixed.\n")
+    assert release.check_version(package_dir) == []
+
+
+def test_releasing_an_existing_version_is_refused():
+    version = release.released_versions()[-1]
+    package = json.loads((REPO / "datapackage.json").read_text())
+    if package["version"] != version:
+        pytest.skip("the current version is not released yet")
+    with pytest.raises(ValueError, match="already released"):
+        release.make_release(REPO, REPO / "dist")
+
+
+def test_release_zip_is_reproducible_and_validates_alone(tmp_path):
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    release.write_zip(REPO, first, release.artifact_members(REPO))
+    release.write_zip(REPO, second, release.artifact_members(REPO))
+    assert first.read_bytes() == second.read_bytes()
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(first) as archive:
+        names = archive.namelist()
+        archive.extractall(unpacked)
+    assert {"datapackage.json", "CHANGELOG.md", "curated/README.md"} <= set(names)
+    frictionless = Path(sys.executable).parent / "frictionless"
+    result = subprocess.run(
+        [str(frictionless), "validate", "datapackage.json"],
+        cwd=unpacked,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout
