@@ -57,6 +57,17 @@ def run_build(raw_dir: Path, out_dir: Path) -> subprocess.CompletedProcess:
     )
 
 
+def frictionless_validate(folder: Path) -> subprocess.CompletedProcess:
+    frictionless = Path(sys.executable).parent / "frictionless"
+    return subprocess.run(
+        [str(frictionless), "validate", "datapackage.json"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def replace_in_raw(raw_dir: Path, old: str, new: str, *, resnapshot: bool = True) -> None:
     path = raw_dir / PAPER_FILE
     text = path.read_text(encoding="utf-8")

@@ -99,24 +99,55 @@ def run(ranges: dict[str, tuple[int, int]] | None = None) -> list[Outcome]:
     return outcomes
 
 
-def main() -> int:
-    outcomes = run()
+def run_facts() -> tuple[list[Outcome], int]:
+    """Mutate the number of every fact (in digits) where it is printed; (outcomes, skipped)."""
+    documents = snapshot.verify(REPO / "raw")
+    baseline = in_memory.extract(documents)
+    outcomes, skipped = [], 0
+    for row in baseline["facts"].itertuples():
+        doc = documents[row.document_id]
+        printed = str(row.value_as_printed).split()[0].lstrip("$\\")
+        line = doc.line(row.value_line)
+        if not re.search(r"\d", printed) or line.count(printed) != 1:
+            skipped += 1  # a number in words, or printed twice on its line
+            continue
+        start = line.index(printed)
+        _, _, replacement = next(mutations(printed))
+        lines = list(doc.lines)
+        lines[row.value_line - 1] = line[:start] + replacement + line[start + len(printed) :]
+        mutated = {
+            **documents,
+            row.document_id: RawDocument(doc.document_id, doc.path, "\n".join(lines)),
+        }
+        result, by = outcome_of(mutated, baseline)
+        outcomes.append(Outcome(row.value_line, printed, replacement, result, by))
+    return outcomes, skipped
+
+
+def report(title: str, outcomes: list[Outcome]) -> int:
     counts = Counter(o.result for o in outcomes)
     print(
-        f"{len(outcomes)} mutations: {counts['caught']} caught by a check, "
+        f"{title}: {len(outcomes)} mutations: {counts['caught']} caught by a check, "
         f"{counts['published']} published as changed values, {counts['silent']} silent"
     )
     for kind, n in Counter(
         o.by.split(":")[0].split(" ")[0] for o in outcomes if o.result == "caught"
     ).most_common():
         print(f"  caught by {kind}: {n}")
-    rules = Counter(o.by for o in outcomes if o.by.startswith("rule "))
-    for rule, n in rules.most_common():
+    for rule, n in Counter(o.by for o in outcomes if o.by.startswith("rule ")).most_common():
         print(f"    {rule}: {n}")
     for o in outcomes:
         if o.result == "silent":
             print(f"  SILENT line {o.line}: {o.printed} -> {o.mutated}")
-    return 1 if counts["silent"] else 0
+    return counts["silent"]
+
+
+def main() -> int:
+    silent = report("printed tables and resettlement paragraph", run())
+    fact_outcomes, skipped = run_facts()
+    silent += report("numbers of the prose facts", fact_outcomes)
+    print(f"  ({skipped} facts skipped: stated in words, or printed twice on their line)")
+    return 1 if silent else 0
 
 
 if __name__ == "__main__":

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PAPER_FILE, REPO, replace_in_raw, run_build
+from tests.conftest import PAPER_FILE, REPO, frictionless_validate, replace_in_raw, run_build
 
 PACKAGE_FILES = ["datapackage.json", "curated"]
 
@@ -30,14 +28,7 @@ def fresh_build(tmp_path_factory) -> Path:
 
 
 def test_fresh_build_passes_frictionless_validate(fresh_build):
-    frictionless = Path(sys.executable).parent / "frictionless"
-    result = subprocess.run(
-        [str(frictionless), "validate", "datapackage.json"],
-        cwd=fresh_build,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = frictionless_validate(fresh_build)
     assert result.returncode == 0, result.stdout
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from pipeline import release
-from tests.conftest import REPO
+from tests.conftest import REPO, frictionless_validate
 
 
 @pytest.fixture(scope="module")
@@ -113,12 +111,5 @@ def test_release_zip_is_reproducible_and_validates_alone(tmp_path):
         names = archive.namelist()
         archive.extractall(unpacked)
     assert {"datapackage.json", "CHANGELOG.md", "curated/README.md"} <= set(names)
-    frictionless = Path(sys.executable).parent / "frictionless"
-    result = subprocess.run(
-        [str(frictionless), "validate", "datapackage.json"],
-        cwd=unpacked,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = frictionless_validate(unpacked)
     assert result.returncode == 0, result.stdout

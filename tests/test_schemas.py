@@ -84,6 +84,18 @@ def test_dagster_check_reports_failure_cases():
     assert schema_check("roxham_road_claims")(published("roxham_road_claims")).passed
 
 
+@pytest.mark.parametrize("name", PUBLISHED)
+def test_each_dagster_schema_check_blocks_a_bad_frame(name):
+    frame = published(name)
+    required = next(f.name for f in schemas.load(name).fields if f.required)
+    frame.loc[0, required] = pd.NA
+    result = schema_check(name)(frame)
+    assert not result.passed
+    assert result.severity.value == "ERROR"
+    assert required in result.metadata["failure_cases"].value
+    assert schema_check(name)(published(name)).passed
+
+
 def test_table_schema_is_derived_from_the_declaration():
     resource = schemas.load("roxham_road_claims")
     table_schema = resource.table_schema()

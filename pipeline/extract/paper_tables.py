@@ -50,11 +50,15 @@ def find_caption(doc: RawDocument, number: int) -> tuple[int, str]:
     return line, title
 
 
-def _next_nonblank(doc: RawDocument, start: int) -> int:
-    number = start
-    while number <= len(doc.lines) and not doc.line(number).strip():
-        number += 1
-    return number
+def _rows_until(doc: RawDocument, start: int, closing: str, table: str):
+    """(line number, text) of the non-blank lines from `start` up to the closing line."""
+    for number in range(start, len(doc.lines) + 1):
+        text = doc.line(number).strip()
+        if text.startswith(closing):
+            return
+        if text:
+            yield number, text
+    raise SourceError(doc.path, len(doc.lines), f"the '{closing}' line closing {table}")
 
 
 def _header_columns(doc: RawDocument, line: int, text: str, labels: list[str]) -> list[str]:
@@ -94,14 +98,7 @@ def parse_remittances(doc: RawDocument) -> pd.DataFrame:
         rf"(?P<v3>{NUMBER})$"
     )
     rows = []
-    number = year_line + 1
-    while True:
-        number = _next_nonblank(doc, number)
-        if number > len(doc.lines):
-            raise SourceError(doc.path, number - 1, "the '*Source' line closing Table 1")
-        text = doc.line(number).strip()
-        if text.startswith("*Source"):
-            break
+    for number, text in _rows_until(doc, year_line + 1, "*Source", "Table 1"):
         match = row_pattern.match(text)
         if not match:
             raise SourceError(
@@ -124,7 +121,6 @@ def parse_remittances(doc: RawDocument) -> pd.DataFrame:
                 "line_end": number,
             }
         )
-        number += 1
     if not rows:
         raise SourceError(doc.path, header_line, "at least one row under the Table 1 header")
     return pd.DataFrame(rows)
@@ -290,14 +286,7 @@ def parse_mexico_claims(doc: RawDocument) -> pd.DataFrame:
     value_columns = [MEXICO_COLUMNS[label] for label in columns[1:]]
     row_pattern = re.compile(r"^(?P<year>\d{4})(?: \((?P<month>[A-Z][a-z]+)\))? (?P<values>.+)$")
     rows = []
-    number = header_end + 1
-    while True:
-        number = _next_nonblank(doc, number)
-        if number > len(doc.lines):
-            raise SourceError(doc.path, number - 1, "the 'Source:' line closing Table 3")
-        text = doc.line(number).strip()
-        if text.startswith("Source:"):
-            break
+    for number, text in _rows_until(doc, header_end + 1, "Source:", "Table 3"):
         match = row_pattern.match(text)
         values = match["values"].split() if match else []
         if not match or len(values) != len(value_columns):
@@ -339,7 +328,6 @@ def parse_mexico_claims(doc: RawDocument) -> pd.DataFrame:
             }
         )
         rows.append(row)
-        number += 1
     if not rows:
         raise SourceError(doc.path, header_end, "at least one row under the Table 3 header")
     frame = pd.DataFrame(rows)
