@@ -15,7 +15,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # Bytecode caches make imports several times faster (some machines set this variable).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup build test snapshot lint dev bench mutation release docs clean
+.PHONY: setup build build-recorded test snapshot lint dev bench mutation release docs clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -29,6 +29,10 @@ setup: $(STAMP)
 
 build: setup
 	$(RUN) python -m pipeline build
+
+# The same build, with the run stored in .dagster_home for the Dagster UI (slower).
+build-recorded: setup
+	$(RUN) python -m pipeline build-recorded
 
 snapshot: setup
 	$(RUN) python -m pipeline snapshot
