@@ -53,7 +53,7 @@ def add_iso3(
         row = unknown.iloc[0]
         raise SourceError(
             paths.get(row["document_id"], row["document_id"]),
-            int(row["line_start"]),
+            int(row["line_start"] if "line_start" in row else row["line"]),
             "a country name country_converter recognises, or one declared in "
             "pipeline/declarations/country_names.yaml",
             row[name_column],
@@ -64,9 +64,29 @@ def add_iso3(
 
 
 def countries_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """One row per ISO3 code found in `frames`; printed names come from `country_as_printed`
-    where a frame has it (prose facts carry only the code)."""
-    codes = sorted({code for f in frames for code in f["country_iso3"].dropna()})
+    """One row per ISO3 code found in `frames`, with where it is first named (by document_id
+    and line); printed names come from `country_as_printed` where a frame has it (prose facts
+    carry only the code)."""
+    mentions = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "country_iso3": f["country_iso3"],
+                    "document_id": f["document_id"],
+                    "line": f["line_start"] if "line_start" in f else f["line"],
+                    "line_last": f["line_end"] if "line_end" in f else f["line"],
+                }
+            )
+            for f in frames
+        ],
+        ignore_index=True,
+    ).dropna(subset=["country_iso3"])
+    first = (
+        mentions.sort_values(["country_iso3", "document_id", "line"])
+        .groupby("country_iso3")
+        .first()
+    )
+    codes = first.index.tolist()
     named = [f[["country_iso3", "country_as_printed"]] for f in frames if "country_as_printed" in f]
     printed = (
         pd.concat(named, ignore_index=True)
@@ -94,5 +114,8 @@ def countries_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
                 s in LATIN_AMERICA_CARIBBEAN_SUBREGIONS for s in subregions
             ],
             "names_as_printed": printed.tolist(),
+            "document_id": first["document_id"].tolist(),
+            "line_start": first["line"].astype(int).tolist(),
+            "line_end": first["line_last"].astype(int).tolist(),
         }
     )

@@ -258,17 +258,16 @@ def _evaluate_rule(rule: Rule, inputs: Inputs) -> list[dict]:
 
 
 def _lines(used: list, frame: pd.DataFrame | None) -> list[tuple[str, int, int]]:
-    found = list(used)
-    if frame is not None and "line_start" in frame:
-        found.insert(
-            0,
-            (
-                frame["document_id"].iloc[0],
-                int(frame["line_start"].min()),
-                int(frame["line_end"].max()),
-            ),
-        )
-    return found
+    """Where a scope's inputs were printed: the table rows per document, then the facts."""
+    if frame is None or frame.empty or "document_id" not in frame:
+        return list(used)
+    first = "line_start" if "line_start" in frame else "line"
+    last = "line_end" if "line_end" in frame else "line"
+    rows = [
+        (document_id, int(group[first].min()), int(group[last].max()))
+        for document_id, group in frame.groupby("document_id", sort=False)
+    ]
+    return rows + list(used)
 
 
 def _number(value) -> float:

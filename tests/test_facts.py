@@ -118,7 +118,7 @@ def test_country_lists_are_split_with_their_lines(documents):
     members = groups.extract_memberships(documents, groups.load("memberships"))
     mercosur = members[(members["group"] == "MERCOSUR") & (members["role"] == "associate state")]
     assert mercosur["country_as_printed"].tolist()[-1] == "Surinam"
-    assert set(mercosur["line_start"]) == {523}
+    assert set(mercosur["line"]) == {523}
 
 
 def test_projects_read_titles_and_years_from_the_text(documents):

@@ -24,11 +24,14 @@ def test_unknown_country_name_stops_with_its_line():
         harmonise.add_iso3(frame, {"x": "raw/x.txt"})
 
 
-def test_countries_table_regions():
+def test_countries_table_regions_and_first_mention():
     frame = pd.DataFrame(
         {
-            "country_iso3": ["HTI", "NGA", None],
-            "country_as_printed": ["Haiti", "Nigeria", "Stateless"],
+            "country_iso3": ["HTI", "NGA", None, "HTI"],
+            "country_as_printed": ["Haiti", "Nigeria", "Stateless", "Haïti"],
+            "document_id": ["b", "b", "b", "a"],
+            "line_start": [5, 6, 7, 9],
+            "line_end": [5, 6, 7, 10],
         }
     )
     table = harmonise.countries_table([frame]).set_index("country_iso3")
@@ -36,3 +39,5 @@ def test_countries_table_regions():
     assert bool(table.loc["HTI", "latin_america_caribbean"]) is True
     assert bool(table.loc["NGA", "latin_america_caribbean"]) is False
     assert len(table) == 2
+    assert table.loc["HTI", "names_as_printed"] == "Haiti | Haïti"
+    assert (table.loc["HTI", "document_id"], table.loc["HTI", "line_end"]) == ("a", 10)

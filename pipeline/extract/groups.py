@@ -43,8 +43,7 @@ def _country_rows(doc: RawDocument, match: Match, **fields) -> list[dict]:
             **fields,
             "country_as_printed": name,
             "document_id": doc.document_id,
-            "line_start": doc.line_at(start + offset),
-            "line_end": doc.line_at(start + offset),
+            "line": doc.line_at(start + offset),
         }
         for name, offset in split_countries(printed)
     ]
