@@ -49,6 +49,8 @@ def build(record: bool = False) -> int:
         f"step {event.step_key}: {_error_message(event.event_specific_data.error)}"
         for event in result.all_events
         if event.event_type_value == "STEP_FAILURE"
+        # a failed blocking check also fails its step; the check itself is reported below
+        and event.event_specific_data.error.cls_name != "DagsterAssetCheckFailedError"
     ] + [
         f"check {evaluation.check_name} failed: {evaluation.description}"
         for evaluation in result.get_asset_check_evaluations()

@@ -78,6 +78,13 @@ def published_copy(tmp_path: Path, fresh_build: Path) -> Path:
             rf"raw/{PAPER_FILE}:1235: expected a Table 3 row",
         ),
         (
+            "2015 111 40 39 50% 12 78",
+            "2015 111 40 39 50% 12 98",
+            True,
+            r"check mexico__backlog_stock_flow failed: mexico\.backlog_stock_flow \[2015\]: "
+            rf"expected 78, observed 98 .* from raw/{PAPER_FILE}:1233",
+        ),
+        (
             "5 Eritrea 450",
             "6 Eritrea 450",
             True,

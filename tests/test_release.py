@@ -77,6 +77,8 @@ def test_hand_edited_value_without_bump_fails_and_passes_after_bump(tmp_path):
     entry = next(r for r in descriptor["resources"] if r["name"] == "remittances")
     import hashlib
 
+    problems = release.check_version(package_dir)  # the descriptor still has the old hash
+    assert len(problems) == 1 and "needs a patch bump" in problems[0], problems
     entry["hash"] = "sha256:" + hashlib.sha256(table.read_bytes()).hexdigest()
     (package_dir / "datapackage.json").write_text(json.dumps(descriptor))
     problems = release.check_version(package_dir)
