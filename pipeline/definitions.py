@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pandas as pd
 import pandera.pandas as pa
 from dagster import (
     AssetCheckResult,
+    AssetChecksDefinition,
     AssetCheckSeverity,
     AssetIn,
     AssetOut,
@@ -89,7 +92,7 @@ def remittances_extracted(raw_documents: dict[str, RawDocument]) -> pd.DataFrame
         ),
     },
 )
-def roxham_road_table(raw_documents: dict[str, RawDocument]):
+def roxham_road_table(raw_documents: dict[str, RawDocument]) -> Iterator[Output]:
     claims, totals = paper_tables.parse_roxham_road(raw_documents[PAPER])
     yield Output(
         claims, output_name="roxham_road_claims_extracted", metadata={"row_count": len(claims)}
@@ -111,7 +114,7 @@ def mexico_refugee_claims(raw_documents: dict[str, RawDocument]) -> Output[pd.Da
 @asset(
     group_name="extract",
     description="The working paper's paragraph on resettlement by "
-    "region of origin, January 2015 to June 2020, found by declared locators.",
+    "region of origin, found by declared locators.",
 )
 def resettlement_by_region(raw_documents: dict[str, RawDocument]) -> Output[pd.DataFrame]:
     locators = resettlement.load_locators()
@@ -144,7 +147,7 @@ def facts(raw_documents: dict[str, RawDocument]) -> Output[pd.DataFrame]:
         ),
     },
 )
-def project_table(raw_documents: dict[str, RawDocument]):
+def project_table(raw_documents: dict[str, RawDocument]) -> Iterator[Output]:
     projects, countries = groups.extract_projects(raw_documents, groups.load("projects"))
     yield _table_output(projects, "projects", output_name="projects")
     yield Output(
@@ -217,7 +220,7 @@ def document_paths() -> dict[str, str]:
 # --- validate: one blocking Pandera check per published table, made by a factory -------------
 
 
-def schema_check(name: str):
+def schema_check(name: str) -> AssetChecksDefinition:
     resource = schemas.load(name)
     schema = schemas.pandera_schema(resource)
 
@@ -285,7 +288,7 @@ def reconciliation(
     return Output(output.value, metadata={**output.metadata, **counts})
 
 
-def rule_check(rule: reconcile.Rule):
+def rule_check(rule: reconcile.Rule) -> AssetChecksDefinition:
     @asset_check(
         asset="reconciliation",
         name=rule.check_id.replace(".", "__"),

@@ -99,7 +99,7 @@ class Inputs:
         return year * 100 + month
 
     def fact_years(self, fact_id: str) -> int:
-        """Number of calendar years in a fact's period (2005 to 2015 -> 11)."""
+        """Number of calendar years in a fact's period (1991 to 1993 -> 3)."""
         row = self._fact_row(fact_id)
         return int(str(row["period_end"])[:4]) - int(str(row["period_start"])[:4]) + 1
 
@@ -133,7 +133,7 @@ class Inputs:
 
 
 def decimals(printed: pd.Series | str) -> pd.Series | int:
-    """Decimal places of printed numbers ('39.50%' -> 2, '29%' -> 0)."""
+    """Decimal places of printed numbers ('12.50%' -> 2, '12%' -> 0)."""
 
     def count(text: str) -> int:
         return len(str(text).rstrip("%").partition(".")[2])

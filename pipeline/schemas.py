@@ -113,10 +113,6 @@ def load(name: str, schema_dir: Path = SCHEMA_DIR) -> Resource:
     )
 
 
-def resource_names(schema_dir: Path = SCHEMA_DIR) -> list[str]:
-    return sorted(p.stem for p in schema_dir.glob("*.yaml") if not p.name.startswith("_"))
-
-
 def _checks(field: Field) -> list[pa.Check]:
     c = field.constraints
     checks = []

@@ -63,7 +63,7 @@ def load_locators(path: Path = LOCATORS) -> list[dict]:
 
 
 def number_of(printed: str) -> float:
-    """'53,000' -> 53000, '$1.24' -> 1.24, 'Thirty' -> 30, 'sixty-five' -> 65."""
+    """'12,000' -> 12000, '$1.25' -> 1.25, 'Thirty' -> 30, 'sixty-five' -> 65."""
     text = printed.strip().lstrip("$\\").rstrip("%").strip()
     words = re.split(r"[- ]", text.lower())
     if all(word in NUMBER_WORDS for word in words):
@@ -72,7 +72,7 @@ def number_of(printed: str) -> float:
 
 
 def partial_date(printed: str) -> str:
-    """'2017' -> '2017', 'March, 2020' -> '2020-03', '5 March, 2020' -> '2020-03-05'."""
+    """'1999' -> '1999', 'March, 1999' -> '1999-03', '5 March, 1999' -> '1999-03-05'."""
     text = printed.strip().replace(",", " ")
     parts = text.split()
     if re.fullmatch(r"\d{4}", text):

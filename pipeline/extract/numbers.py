@@ -1,4 +1,4 @@
-"""Reading printed numbers and dates: "5,845", "39.50%", "Apr", "June 2020"."""
+"""Reading printed numbers and dates: "1,234", "12.50%", "Apr", "June 1999"."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ INTEGER = r"\d{1,3}(?:,\d{3})+|\d+"
 
 
 def parse_integer(printed: str) -> int:
-    """'5,845' -> 5845. Thousands separators must be in the right places."""
+    """'1,234' -> 1234. Thousands separators must be in the right places."""
     if not re.fullmatch(INTEGER, printed):
         raise ValueError(f"not a printed integer: {printed!r}")
     return int(printed.replace(",", ""))
 
 
 def parse_decimal(printed: str) -> float:
-    """'39.50%' -> 39.5, '1.24' -> 1.24, '5,845' -> 5845.0."""
+    """'12.50%' -> 12.5, '1.25' -> 1.25, '1,234' -> 1234.0."""
     text = printed.rstrip("%")
     if not re.fullmatch(rf"(?:{INTEGER})(?:\.\d+)?|\.\d+", text):
         raise ValueError(f"not a printed number: {printed!r}")
@@ -44,7 +44,7 @@ def last_day(year: int, month: int) -> str:
 
 
 def month_year(printed: str) -> tuple[int, int]:
-    """'June 2020' or 'Jan 2013' -> (2020, 6)."""
+    """'June 1999' or 'Jan 1999' -> (1999, 6)."""
     match = re.fullmatch(r"([A-Za-z]+)\.? (\d{4})", printed.strip())
     if not match:
         raise ValueError(f"not a month and year: {printed!r}")

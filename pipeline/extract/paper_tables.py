@@ -130,7 +130,7 @@ def parse_remittances(doc: RawDocument) -> pd.DataFrame:
 
 
 def _split_pairs(doc: RawDocument, line: int, text: str) -> list[tuple[str, str]]:
-    """'Haiti 5,845 DR Congo 690' -> [('Haiti', '5,845'), ('DR Congo', '690')]."""
+    """'Ruritania 1,234 Nowhere Land 56' -> [('Ruritania', '1,234'), ('Nowhere Land', '56')]."""
     pairs: list[tuple[str, str]] = []
     name: list[str] = []
     for token in text.split():
@@ -140,7 +140,7 @@ def _split_pairs(doc: RawDocument, line: int, text: str) -> list[tuple[str, str]
             pairs.append((" ".join(name), token))
             name = []
         elif re.search(r"\d", token):
-            raise SourceError(doc.path, line, "country names and whole numbers like '5,845'", token)
+            raise SourceError(doc.path, line, "country names and whole numbers like '1,234'", token)
         else:
             name.append(token)
     if name:
