@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from pipeline import paths, snapshot
 
@@ -13,9 +14,8 @@ DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 
 def _dagster_home() -> None:
-    home = paths.REPO_ROOT / ".dagster_home"
-    os.environ.setdefault("DAGSTER_HOME", str(home))
-    home = paths.Path(os.environ["DAGSTER_HOME"])
+    os.environ.setdefault("DAGSTER_HOME", str(paths.REPO_ROOT / ".dagster_home"))
+    home = Path(os.environ["DAGSTER_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():

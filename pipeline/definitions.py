@@ -168,8 +168,11 @@ def group_members_extracted(raw_documents: dict[str, RawDocument]) -> pd.DataFra
 
 
 @asset(group_name="harmonise", description="Table 1 with ISO3 codes for the printed countries.")
-def remittances(remittances_extracted: pd.DataFrame) -> Output[pd.DataFrame]:
-    return _table_output(harmonise.add_iso3(remittances_extracted, document_paths()), "remittances")
+def remittances(
+    raw_documents: dict[str, RawDocument], remittances_extracted: pd.DataFrame
+) -> Output[pd.DataFrame]:
+    iso3 = harmonise.add_iso3(remittances_extracted, snapshot.paths_of(raw_documents))
+    return _table_output(iso3, "remittances")
 
 
 @asset(
@@ -177,10 +180,11 @@ def remittances(remittances_extracted: pd.DataFrame) -> Output[pd.DataFrame]:
     description="Table 2 in long form with ISO3 codes; 'Stateless' "
     "keeps its rows with an empty code.",
 )
-def roxham_road_claims(roxham_road_claims_extracted: pd.DataFrame) -> Output[pd.DataFrame]:
-    return _table_output(
-        harmonise.add_iso3(roxham_road_claims_extracted, document_paths()), "roxham_road_claims"
-    )
+def roxham_road_claims(
+    raw_documents: dict[str, RawDocument], roxham_road_claims_extracted: pd.DataFrame
+) -> Output[pd.DataFrame]:
+    iso3 = harmonise.add_iso3(roxham_road_claims_extracted, snapshot.paths_of(raw_documents))
+    return _table_output(iso3, "roxham_road_claims")
 
 
 @asset(
@@ -203,18 +207,15 @@ def countries(
     description="Group memberships and project countries with ISO3 codes.",
 )
 def memberships(
-    group_members_extracted: pd.DataFrame, project_countries_extracted: pd.DataFrame
+    raw_documents: dict[str, RawDocument],
+    group_members_extracted: pd.DataFrame,
+    project_countries_extracted: pd.DataFrame,
 ) -> Output[pd.DataFrame]:
     frames = [
-        harmonise.add_iso3(frame, document_paths())
+        harmonise.add_iso3(frame, snapshot.paths_of(raw_documents))
         for frame in (group_members_extracted, project_countries_extracted)
     ]
     return _table_output(pd.concat(frames, ignore_index=True), "memberships")
-
-
-def document_paths() -> dict[str, str]:
-    """Raw file of each document, for error messages."""
-    return {e["document_id"]: e["raw_path"] for e in snapshot.load_manifest(paths.raw_dir())}
 
 
 # --- validate: one blocking Pandera check per published table, made by a factory -------------

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from pipeline import schemas
 from pipeline.errors import SourceError
 
 DECLARATIONS = Path(__file__).resolve().parent / "declarations" / "country_names.yaml"
@@ -53,7 +54,7 @@ def add_iso3(
         row = unknown.iloc[0]
         raise SourceError(
             paths.get(row["document_id"], row["document_id"]),
-            int(row["line_start"] if "line_start" in row else row["line"]),
+            int(row[schemas.line_columns(frame)[0]]),
             "a country name country_converter recognises, or one declared in "
             "pipeline/declarations/country_names.yaml",
             row[name_column],
@@ -73,8 +74,8 @@ def countries_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
                 {
                     "country_iso3": f["country_iso3"],
                     "document_id": f["document_id"],
-                    "line": f["line_start"] if "line_start" in f else f["line"],
-                    "line_last": f["line_end"] if "line_end" in f else f["line"],
+                    "line": f[schemas.line_columns(f)[0]],
+                    "line_last": f[schemas.line_columns(f)[1]],
                 }
             )
             for f in frames

@@ -13,10 +13,10 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import yaml
 
+from pipeline import schemas, snapshot
 from pipeline.extract.numbers import month_year
 from pipeline.text import RawDocument
 
@@ -64,7 +64,7 @@ class Inputs:
         self.hedges = declarations["hedges"]
         self.locators = declarations.get("locators", {})
         self.documents = documents
-        self.paths = {doc_id: doc.path for doc_id, doc in documents.items()}
+        self.paths = snapshot.paths_of(documents)
         self.used: list[tuple[str, int, int]] = []
 
     def _fact_row(self, fact_id: str) -> pd.Series:
@@ -113,8 +113,6 @@ class Inputs:
             "text": self.text,
             "fact_years": self.fact_years,
             "decimals": decimals,
-            "np": np,
-            "pd": pd,
             "len": len,
             "set": set,
             "range": range,
@@ -180,7 +178,7 @@ def _band(rule: Rule, expected, names: dict, inputs: Inputs) -> tuple[object, ob
 
 
 def _scopes(rule: Rule, inputs: Inputs):
-    """Yield (scope label, namespace) pairs."""
+    """Yield (scope label, namespace, rows) for each scope of the rule."""
     if rule.table is None:
         yield rule.scope, inputs.namespace(None), None
         return
@@ -261,8 +259,7 @@ def _lines(used: list, frame: pd.DataFrame | None) -> list[tuple[str, int, int]]
     """Where a scope's inputs were printed: the table rows per document, then the facts."""
     if frame is None or frame.empty or "document_id" not in frame:
         return list(used)
-    first = "line_start" if "line_start" in frame else "line"
-    last = "line_end" if "line_end" in frame else "line"
+    first, last = schemas.line_columns(frame)
     rows = [
         (document_id, int(group[first].min()), int(group[last].max()))
         for document_id, group in frame.groupby("document_id", sort=False)
@@ -289,10 +286,9 @@ def _result(
     low, high = _number(low), _number(high)
     passed = low - 1e-9 <= observed <= high + 1e-9
     known = rule.known_discrepancies.get(scope)
-    status = STATUS_PASS if passed else (STATUS_KNOWN if known else STATUS_FAIL)
-    severity = "warning" if (known or rule.severity == "warning") else "error"
-    if not passed and rule.severity == "warning":
-        status = STATUS_KNOWN
+    tolerated = bool(known) or rule.severity == "warning"
+    status = STATUS_PASS if passed else (STATUS_KNOWN if tolerated else STATUS_FAIL)
+    severity = "warning" if tolerated else "error"
     document_id = lines[0][0] if lines else ""
     same_document = [(s, e) for d, s, e in lines if d == document_id]
     return {
@@ -333,7 +329,7 @@ def failure_message(rows: pd.DataFrame) -> str:
     """One line per failed scope: rule, numbers, and where they come from."""
     return "; ".join(
         f"{r.check_id} [{r.scope}]: expected {r.expected:g}, observed {r.observed:g} "
-        f"(allowed {r.allowed_min if r.allowed_min is not None else '-inf'} to "
-        f"{r.allowed_max if r.allowed_max is not None else 'inf'}) from {r.sources}"
+        f"(allowed {'-inf' if pd.isna(r.allowed_min) else r.allowed_min} to "
+        f"{'inf' if pd.isna(r.allowed_max) else r.allowed_max}) from {r.sources}"
         for r in rows.itertuples()
     )

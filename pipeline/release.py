@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 import zipfile
@@ -38,7 +40,7 @@ def record_of(package_dir: Path) -> dict:
         content = path.read_bytes()  # the files as they are, not as the descriptor says
         entry = {"hash": f"sha256:{hashlib.sha256(content).hexdigest()}", "bytes": len(content)}
         if "schema" in resource:
-            entry["rows"] = len(path.read_text(encoding="utf-8").splitlines()) - 1
+            entry["rows"] = sum(1 for _ in csv.reader(io.StringIO(content.decode("utf-8")))) - 1
             entry["schema"] = resource["schema"]
         resources[resource["name"]] = entry
     return {"version": package["version"], "created": package["created"], "resources": resources}

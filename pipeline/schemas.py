@@ -174,3 +174,9 @@ def read_table(path: Path, resource: Resource) -> pd.DataFrame:
             column = pd.to_numeric(column)
         out[field.name] = column.astype(PANDAS_DTYPES[field.type])
     return out
+
+
+def line_columns(frame: pd.DataFrame) -> tuple[str, str]:
+    """The provenance line columns of a frame: line_start/line_end, or `line` where a row is
+    one line (memberships)."""
+    return ("line_start", "line_end") if "line_start" in frame else ("line", "line")

@@ -87,3 +87,8 @@ def record(raw_dir: Path) -> list[str]:
     body = yaml.safe_dump({"documents": entries}, sort_keys=False, allow_unicode=True, width=100)
     manifest_path(raw_dir).write_text(MANIFEST_HEADER + body, encoding="utf-8")
     return changed
+
+
+def paths_of(documents: dict[str, RawDocument]) -> dict[str, str]:
+    """Raw file of each document, for error messages."""
+    return {document_id: doc.path for document_id, doc in documents.items()}

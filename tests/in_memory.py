@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline import harmonise, reconcile, schemas
+from pipeline import harmonise, reconcile, schemas, snapshot
 from pipeline.extract import facts, groups, paper_tables, resettlement
 from pipeline.text import RawDocument
 
 PAPER = "working_paper_2020"
-
-
-def paths_of(documents: dict[str, RawDocument]) -> dict[str, str]:
-    return {document_id: doc.path for document_id, doc in documents.items()}
 
 
 def extract(documents: dict[str, RawDocument]) -> dict[str, pd.DataFrame]:
@@ -21,9 +17,9 @@ def extract(documents: dict[str, RawDocument]) -> dict[str, pd.DataFrame]:
     claims, totals = paper_tables.parse_roxham_road(paper)
     tables = {
         "remittances": harmonise.add_iso3(
-            paper_tables.parse_remittances(paper), paths_of(documents)
+            paper_tables.parse_remittances(paper), snapshot.paths_of(documents)
         ),
-        "roxham_road_claims": harmonise.add_iso3(claims, paths_of(documents)),
+        "roxham_road_claims": harmonise.add_iso3(claims, snapshot.paths_of(documents)),
         "roxham_road_totals": totals,
         "mexico_refugee_claims": paper_tables.parse_mexico_claims(paper),
         "resettlement_by_region": resettlement.parse_resettlement(
@@ -40,8 +36,8 @@ def memberships(documents: dict[str, RawDocument]) -> pd.DataFrame:
     _, project_countries = groups.extract_projects(documents, groups.load("projects"))
     return pd.concat(
         [
-            harmonise.add_iso3(listed, paths_of(documents)),
-            harmonise.add_iso3(project_countries, paths_of(documents)),
+            harmonise.add_iso3(listed, snapshot.paths_of(documents)),
+            harmonise.add_iso3(project_countries, snapshot.paths_of(documents)),
         ],
         ignore_index=True,
     )

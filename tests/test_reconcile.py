@@ -248,3 +248,13 @@ def test_no_mutation_of_the_resettlement_paragraph_is_silent(paper):
     assert outcomes
     assert [o for o in outcomes if o.result == "silent"] == []
     assert {o.result for o in outcomes} == {"caught", "published"}
+
+
+def test_failure_message_shows_an_unbounded_side_as_infinite(tables, documents):
+    broken = {name: frame.copy() for name, frame in tables.items()}
+    PERTURBATIONS["roxham_road.top25_within_total"](broken)
+    results = in_memory.run_rules(broken, documents)
+    failed = results[
+        (results["check_id"] == "roxham_road.top25_within_total") & (results["status"] == "fail")
+    ]
+    assert "(allowed -inf to 100.0)" in reconcile.failure_message(failed)

@@ -19,19 +19,20 @@ def load(name: str) -> list[dict]:
     return spec[name if name != "memberships" else "groups"]
 
 
+# Between two names of a printed list: a comma (maybe with "and"), or "and".
+LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+
+
 def split_countries(printed: str) -> list[tuple[str, int]]:
-    """'Costa Rica, Guatemala, and Honduras' -> names with their offsets in the text."""
+    """'Costa Rica, Guatemala, and the United States' -> names with their offsets in the text."""
+    starts = [0] + [m.end() for m in LIST_SEPARATOR.finditer(printed)]
+    ends = [m.start() for m in LIST_SEPARATOR.finditer(printed)] + [len(printed)]
     names = []
-    for part in re.finditer(r"[^,]+", printed):
-        for piece in re.finditer(r"(?:^|\s)and\s|[^&]+?(?=\sand\s|$)", part.group(0)):
-            text = piece.group(0)
-            if re.fullmatch(r"(?:^|\s)and\s", text):
-                continue
-            name = re.sub(r"^(?:and|the)\s+", "", text.strip())
-            name = re.sub(r"^the\s+", "", name)
-            if name:
-                offset = part.start() + piece.start() + text.index(name)
-                names.append((name, offset))
+    for start, end in zip(starts, ends, strict=True):
+        lead = re.match(r"\s*(?:the\s+)?", printed[start:end]).end()
+        name = printed[start + lead : end].strip()
+        if name:
+            names.append((name, start + lead))
     return names
 
 
