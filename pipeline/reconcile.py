@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 
 from pipeline import schemas, snapshot
+from pipeline.extract import texts
 from pipeline.extract.numbers import month_year
 from pipeline.text import RawDocument
 
@@ -62,7 +63,7 @@ class Inputs:
         self.tables = tables
         self.facts = tables["facts"].set_index("fact_id")
         self.hedges = declarations["hedges"]
-        self.locators = declarations.get("locators", {})
+        self.texts = texts.extract_texts(documents, texts.load_locators()).set_index("text_id")
         self.documents = documents
         self.paths = snapshot.paths_of(documents)
         self.used: list[tuple[str, int, int]] = []
@@ -89,10 +90,9 @@ class Inputs:
 
     def text(self, name: str, group: str) -> str:
         """A group of a locator declared under `locators` (a title's period, a speaker)."""
-        locator = self.locators[name]
-        match = self.documents[locator["document_id"]].find_unique(locator["pattern"], name)
-        self.used.append((locator["document_id"], match.line_start, match.line_end))
-        return " ".join(match.groups[group].split())
+        row = self.texts.loc[f"{name}.{group}"]
+        self.used.append((row["document_id"], int(row["line_start"]), int(row["line_end"])))
+        return str(row["text"])
 
     def yyyymm(self, name: str, group: str) -> int:
         year, month = month_year(self.text(name, group))

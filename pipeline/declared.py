@@ -1,0 +1,69 @@
+"""Strict loading of declarations: YAML read into pydantic models that forbid unknown keys.
+
+Every declaration file (schemas/, pipeline/declarations/) is read through `load`, so a misspelt
+key, a wrong type or a missing key stops the build at load time with one message naming the
+file and the key path.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from pipeline.errors import SourceError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Declared(BaseModel):
+    """Base of every declaration model: unknown keys are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+@cache
+def read_yaml(path: Path) -> object:
+    """The parsed YAML of a file (cached: declarations do not change during a run)."""
+    if not path.exists():
+        raise SourceError(_relative(path), None, "a declaration file")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise SourceError(
+            _relative(path), mark.line + 1 if mark else None, "valid YAML", str(error)
+        ) from error
+
+
+def validate(model: type[M], data: object, where: str) -> M:
+    """`data` as a `model`; an error names `where` and the key path of the first problem."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        problem = {"extra_forbidden": "an unknown key", "missing": "a missing key"}.get(
+            first["type"], first["msg"]
+        )
+        raise SourceError(
+            where, None, f"declarations that match the model (key {key!r})", problem
+        ) from error
+
+
+def load(model: type[M], path: Path) -> M:
+    """A declaration file read into `model`."""
+    return validate(model, read_yaml(path), _relative(path))
