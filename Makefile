@@ -28,7 +28,7 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 setup: $(STAMP)
 
 build: setup
-	$(RUN) python -m pipeline build
+	$(RUN) python -m pipeline build $(if $(FORCE),--force)
 
 # The same build, with the run stored in .dagster_home for the Dagster UI (slower).
 build-recorded: setup

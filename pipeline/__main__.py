@@ -8,13 +8,14 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline import paths, snapshot
+from pipeline import stamp
+from pipeline.paths import REPO_ROOT, Paths
 
 DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 
 def _dagster_home() -> None:
-    os.environ.setdefault("DAGSTER_HOME", str(paths.REPO_ROOT / ".dagster_home"))
+    os.environ.setdefault("DAGSTER_HOME", str(REPO_ROOT / ".dagster_home"))
     home = Path(os.environ["DAGSTER_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
@@ -29,18 +30,24 @@ def _error_message(error) -> str:
     return error.message.strip().split(": ", 1)[-1] if error.cls_name else error.message.strip()
 
 
-def build(record: bool = False) -> int:
-    """Materialize the whole graph. By default the run lives in memory (the SQLite instance
-    costs about 5 s here); with `record` it is stored in DAGSTER_HOME for `dagster dev`."""
+def build(paths: Paths, record: bool = False, force: bool = False) -> int:
+    """Materialize the whole graph, unless nothing changed since the last successful build.
+    By default the run lives in memory (the SQLite instance costs seconds); with `record` it
+    is stored in DAGSTER_HOME for `dagster dev`."""
+    if not (force or record) and stamp.up_to_date(paths):
+        print(f"up to date: nothing changed since the last successful build of {paths.out_dir}")
+        return 0
+    inputs = stamp.inputs_digest(paths)
     _dagster_home()
-    from dagster import AssetCheckSeverity, DagsterInstance, mem_io_manager
+    from dagster import DagsterInstance, mem_io_manager
 
-    from pipeline.definitions import defs
+    from pipeline.definitions import PathsResource, defs
 
+    resources = {"paths": PathsResource.of(paths)}
     job = defs.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(
         instance=DagsterInstance.get() if record else DagsterInstance.ephemeral(),
-        resources=None if record else {"io_manager": mem_io_manager},
+        resources=resources if record else {**resources, "io_manager": mem_io_manager},
         raise_on_error=False,
         # Our one-line message is what a user reads; full logs stay in the run (dagster dev).
         run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
@@ -49,25 +56,25 @@ def build(record: bool = False) -> int:
         f"step {event.step_key}: {_error_message(event.event_specific_data.error)}"
         for event in result.all_events
         if event.event_type_value == "STEP_FAILURE"
-        # a failed blocking check also fails its step; the check itself is reported below
-        and event.event_specific_data.error.cls_name != "DagsterAssetCheckFailedError"
-    ] + [
-        f"check {evaluation.check_name} failed: {evaluation.description}"
-        for evaluation in result.get_asset_check_evaluations()
-        # A WARN check is a known discrepancy of the sources: published, not fatal.
-        if not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR
     ]
     if failures or not result.success:
-        for message in failures or ["the run failed; see `dagster dev` for its logs"]:
-            print(f"build failed: {message}", file=sys.stderr)
+        # The first failure is the cause; later steps that read the same text fail alike.
+        first = failures[0] if failures else "the run failed; see `dagster dev` for its logs"
+        print(f"build failed: {first}", file=sys.stderr)
+        if len(failures) > 1:
+            print(f"({len(failures) - 1} more step(s) failed the same run)", file=sys.stderr)
         print("nothing was published: curated/ and datapackage.json are unchanged", file=sys.stderr)
+        stamp.forget(paths)
         return 1
-    print(f"built and published to {paths.out_dir()}")
+    stamp.record(paths, inputs)
+    print(f"built and published to {paths.out_dir}")
     return 0
 
 
 def record_snapshot() -> int:
-    changed = snapshot.record(paths.raw_dir())
+    from pipeline import snapshot
+
+    changed = snapshot.record(Paths.from_env().raw_dir)
     for path in changed:
         print(f"changed: {path}")
     print(f"{len(changed)} file(s) changed; checksums recorded in raw/{snapshot.MANIFEST_NAME}")
@@ -85,11 +92,11 @@ def release() -> int:
     from pipeline import release as releases
 
     try:
-        target = releases.make_release(paths.REPO_ROOT, paths.REPO_ROOT / "dist")
+        target = releases.make_release(REPO_ROOT, REPO_ROOT / "dist")
     except ValueError as error:
         print(f"release refused: {error}", file=sys.stderr)
         return 1
-    print(f"released {target.relative_to(paths.REPO_ROOT)}")
+    print(f"released {target.relative_to(REPO_ROOT)}")
     return 0
 
 
@@ -97,27 +104,31 @@ def docs() -> int:
     """Run the consumer-side expectation suites and write Great Expectations Data Docs."""
     from pipeline import consumer_checks
 
-    results = consumer_checks.run(paths.REPO_ROOT, paths.REPO_ROOT / "build-docs")
+    results = consumer_checks.run(REPO_ROOT, REPO_ROOT / "build-docs")
     for name, success in results.items():
         print(f"{'passed' if success else 'FAILED'}: {name}")
-    print(f"Data Docs: {paths.REPO_ROOT / 'build-docs' / 'index.html'}")
+    print(f"Data Docs: {REPO_ROOT / 'build-docs' / 'index.html'}")
     return 0 if all(results.values()) else 1
 
 
 COMMANDS = {
-    "build": build,
-    "build-recorded": lambda: build(record=True),
-    "snapshot": record_snapshot,
-    "dev": dev,
-    "release": release,
-    "docs": docs,
+    "build": lambda args: build(Paths.from_env(), force=args.force),
+    "build-recorded": lambda args: build(Paths.from_env(), record=True),
+    "snapshot": lambda args: record_snapshot(),
+    "dev": lambda args: dev(),
+    "release": lambda args: release(),
+    "docs": lambda args: docs(),
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline")
     parser.add_argument("command", choices=sorted(COMMANDS))
-    return COMMANDS[parser.parse_args(argv).command]()
+    parser.add_argument(
+        "--force", action="store_true", help="build even when nothing changed since the last build"
+    )
+    args = parser.parse_args(argv)
+    return COMMANDS[args.command](args)
 
 
 if __name__ == "__main__":

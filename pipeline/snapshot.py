@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -51,10 +52,10 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def verify(raw_dir: Path) -> dict[str, RawDocument]:
+def verify(raw_dir: Path, entries: list[dict] | None = None) -> dict[str, RawDocument]:
     """Check every file against the manifest and return the documents by id."""
     documents = {}
-    for entry in load_manifest(raw_dir):
+    for entry in load_manifest(raw_dir) if entries is None else entries:
         path = _file_of(raw_dir, entry)
         if not path.exists():
             raise SourceError(entry["raw_path"], None, "the raw file listed in the manifest")
@@ -71,6 +72,25 @@ def verify(raw_dir: Path) -> dict[str, RawDocument]:
             entry["document_id"], entry["raw_path"], path.read_bytes().decode("utf-8")
         )
     return documents
+
+
+@dataclass(frozen=True)
+class RawSnapshot:
+    """The verified raw documents by id, with the manifest entries that describe them."""
+
+    documents: dict[str, RawDocument]
+    manifest: list[dict]
+
+    @property
+    def paths(self) -> dict[str, str]:
+        """Raw file of each document, for error messages and provenance."""
+        return paths_of(self.documents)
+
+
+def take(raw_dir: Path) -> RawSnapshot:
+    """Verify raw/ against its manifest and return the snapshot the build reads."""
+    entries = load_manifest(raw_dir)
+    return RawSnapshot(verify(raw_dir, entries), entries)
 
 
 def record(raw_dir: Path) -> list[str]:

@@ -1,11 +1,14 @@
-"""Mutation run: change every number of the working paper's printed tables and of the
-resettlement paragraph by one digit, one at a time, and see what the pipeline does.
+"""Mutation run: change every number printed on a line that some table row was read from, by
+one digit, one at a time, and see what the pipeline does.
 
-Each mutation must either be caught (a parse error, a schema check, or a reconciliation rule
-stops the build, naming itself) or be published as a changed value. A mutation that changes
-nothing in the output would be a silent loss: the run reports it and exits non-zero.
+The lines come from the provenance columns of every table the registry makes (document_id,
+line_start/line_end or line): a new table is covered as soon as it is registered. Each mutation
+must either be caught (a parse error or a failing check stops the build, naming itself) or be
+published as a changed value. A mutation that changes nothing would be a silent loss: the run
+reports it and exits non-zero.
 
-    python tests/mutation_run.py            # all tables, summary on stdout
+    python tests/mutation_run.py            # every table, summary on stdout
+    python tests/mutation_run.py facts      # only the lines the `facts` rows were read from
 """
 
 from __future__ import annotations
@@ -17,21 +20,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import reconcile, snapshot
+from pipeline import runner, schemas, snapshot
 from pipeline.errors import SourceError
-from pipeline.extract import paper_tables
+from pipeline.reconcile import RuleError
+from pipeline.snapshot import RawSnapshot
 from pipeline.text import RawDocument
-from tests import in_memory
 
 REPO = Path(__file__).resolve().parent.parent
+# Tables whose line columns point at other tables' lines (first mentions, rule inputs).
+DERIVED = {"countries", "reconciliation", "documents"}
 
 
 @dataclass(frozen=True)
 class Outcome:
+    document_id: str
     line: int
     printed: str
     mutated: str
@@ -39,17 +44,21 @@ class Outcome:
     by: str
 
 
-def table_line_ranges(paper: RawDocument) -> dict[str, tuple[int, int]]:
-    """From each caption to the line closing the table, and the resettlement paragraph."""
-    ranges = {}
-    for number, closing in ((1, r"^\*Source"), (2, r"^\*Source"), (3, r"^Source:")):
-        caption, _ = paper_tables.find_caption(paper, number)
-        start = caption if number != 3 else paper.find_line(r"^Year ", "", start=caption)
-        # The closing line is the table's source citation, not part of the table.
-        ranges[f"Table {number}"] = (start, paper.find_line(closing, "", start=start) - 1)
-    paragraph = paper.find_line(r"From January \d{4} to June", "")
-    ranges["resettlement paragraph"] = (paragraph, paragraph + 5)
-    return ranges
+def source_lines(tables: dict[str, pd.DataFrame]) -> dict[str, set[tuple[str, int]]]:
+    """Per table, the (document_id, line) pairs its rows were read from."""
+    lines: dict[str, set[tuple[str, int]]] = {}
+    for name, frame in tables.items():
+        if name in DERIVED or "document_id" not in frame or frame.empty:
+            continue
+        first, last = schemas.line_columns(frame)
+        lines[name] = {
+            (row.document_id, number)
+            for row in frame[["document_id", first, last]]
+            .drop_duplicates()
+            .itertuples(index=False, name="Row")
+            for number in range(int(getattr(row, first)), int(getattr(row, last)) + 1)
+        }
+    return lines
 
 
 def mutations(text: str):
@@ -61,67 +70,47 @@ def mutations(text: str):
         yield match.start(), match.end(), printed[:last] + digit + printed[last + 1 :]
 
 
-def outcome_of(documents: dict[str, RawDocument], baseline: dict[str, pd.DataFrame]) -> tuple:
+def outcome_of(raw: RawSnapshot, baseline: dict[str, pd.DataFrame]) -> tuple[str, str]:
     try:
-        tables = in_memory.extract(documents)
-        in_memory.validate(tables)
-        results = in_memory.run_rules(tables, documents)
+        tables = runner.materialize(raw)
     except SourceError as error:
         return "caught", f"parse: {error.expected[:60]}"
-    except pa.errors.SchemaErrors as error:
-        return "caught", f"schema: {error.schema.name}"
-    except reconcile.RuleError as error:
+    except RuleError as error:
         return "caught", f"rule: {str(error)[:60]}"
-    failed = results[results["status"] == reconcile.STATUS_FAIL]
-    if not failed.empty:
-        return "caught", f"rule {failed['check_id'].iloc[0]}"
+    except runner.CheckFailed as error:
+        return "caught", f"check {error.check.name}"
     changed = [name for name, frame in tables.items() if not frame.equals(baseline[name])]
     return ("published", ", ".join(changed)) if changed else ("silent", "")
 
 
-def run(ranges: dict[str, tuple[int, int]] | None = None) -> list[Outcome]:
-    documents = snapshot.verify(REPO / "raw")
-    paper = documents[in_memory.PAPER]
-    baseline = in_memory.extract(documents)
-    outcomes = []
-    for first, last in (ranges or table_line_ranges(paper)).values():
-        for number in range(first, last + 1):
-            line = paper.line(number)
-            for start, end, replacement in mutations(line):
-                lines = list(paper.lines)
-                lines[number - 1] = line[:start] + replacement + line[end:]
-                mutated = {
-                    **documents,
-                    in_memory.PAPER: RawDocument(paper.document_id, paper.path, "\n".join(lines)),
-                }
-                result, by = outcome_of(mutated, baseline)
-                outcomes.append(Outcome(number, line[start:end], replacement, result, by))
-    return outcomes
+def with_line(raw: RawSnapshot, document_id: str, number: int, text: str) -> RawSnapshot:
+    doc = raw.documents[document_id]
+    lines = list(doc.lines)
+    lines[number - 1] = text
+    edited = RawDocument(doc.document_id, doc.path, "\n".join(lines))
+    return RawSnapshot({**raw.documents, document_id: edited}, raw.manifest)
 
 
-def run_facts() -> tuple[list[Outcome], int]:
-    """Mutate the number of every fact (in digits) where it is printed; (outcomes, skipped)."""
-    documents = snapshot.verify(REPO / "raw")
-    baseline = in_memory.extract(documents)
-    outcomes, skipped = [], 0
-    for row in baseline["facts"].itertuples():
-        doc = documents[row.document_id]
-        printed = str(row.value_as_printed).split()[0].lstrip("$\\")
-        line = doc.line(row.value_line)
-        if not re.search(r"\d", printed) or line.count(printed) != 1:
-            skipped += 1  # a number in words, or printed twice on its line
+def run(only: set[str] | None = None) -> dict[str, list[Outcome]]:
+    """Outcomes per table (a line shared by two tables is mutated once, for the first)."""
+    raw = snapshot.take(REPO / "raw")
+    baseline = runner.materialize(raw)
+    done: set[tuple[str, int]] = set()
+    outcomes: dict[str, list[Outcome]] = {}
+    for name, lines in source_lines(baseline).items():
+        if only and name not in only:
             continue
-        start = line.index(printed)
-        _, _, replacement = next(mutations(printed))
-        lines = list(doc.lines)
-        lines[row.value_line - 1] = line[:start] + replacement + line[start + len(printed) :]
-        mutated = {
-            **documents,
-            row.document_id: RawDocument(doc.document_id, doc.path, "\n".join(lines)),
-        }
-        result, by = outcome_of(mutated, baseline)
-        outcomes.append(Outcome(row.value_line, printed, replacement, result, by))
-    return outcomes, skipped
+        outcomes[name] = []
+        for document_id, number in sorted(lines - done):
+            done.add((document_id, number))
+            line = raw.documents[document_id].line(number)
+            for start, end, replacement in mutations(line):
+                mutated = with_line(raw, document_id, number, line[:start] + replacement + line[end:])
+                result, by = outcome_of(mutated, baseline)
+                outcomes[name].append(
+                    Outcome(document_id, number, line[start:end], replacement, result, by)
+                )
+    return outcomes
 
 
 def report(title: str, outcomes: list[Outcome]) -> int:
@@ -130,25 +119,19 @@ def report(title: str, outcomes: list[Outcome]) -> int:
         f"{title}: {len(outcomes)} mutations: {counts['caught']} caught by a check, "
         f"{counts['published']} published as changed values, {counts['silent']} silent"
     )
-    for kind, n in Counter(
-        o.by.split(":")[0].split(" ")[0] for o in outcomes if o.result == "caught"
-    ).most_common():
-        print(f"  caught by {kind}: {n}")
-    for rule, n in Counter(o.by for o in outcomes if o.by.startswith("rule ")).most_common():
-        print(f"    {rule}: {n}")
+    for by, n in Counter(o.by for o in outcomes if o.result == "caught").most_common():
+        print(f"  caught by {by}: {n}")
     for o in outcomes:
         if o.result == "silent":
-            print(f"  SILENT line {o.line}: {o.printed} -> {o.mutated}")
+            print(f"  SILENT {o.document_id}:{o.line}: {o.printed} -> {o.mutated}")
     return counts["silent"]
 
 
-def main() -> int:
-    silent = report("printed tables and resettlement paragraph", run())
-    fact_outcomes, skipped = run_facts()
-    silent += report("numbers of the prose facts", fact_outcomes)
-    print(f"  ({skipped} facts skipped: stated in words, or printed twice on their line)")
+def main(argv: list[str]) -> int:
+    outcomes = run(set(argv) or None)
+    silent = sum(report(name, found) for name, found in outcomes.items())
     return 1 if silent else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

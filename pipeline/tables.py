@@ -1,0 +1,183 @@
+"""The registry entries: one short pure function per table, from raw documents to the tables
+the package publishes. Adding a table is a parser, a schema in schemas/, its tests and one entry
+here."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline import harmonise, reconcile
+from pipeline.extract import facts as prose_facts
+from pipeline.extract import groups, paper_tables, resettlement, texts
+from pipeline.registry import table
+from pipeline.snapshot import RawSnapshot
+
+PAPER = "working_paper_2020"
+
+# --- extracted: read from the raw text, names as printed ----------------------------------------
+
+
+@table("extracted", "The source documents as a table, from the manifest of raw/.")
+def documents(raw_documents: RawSnapshot) -> pd.DataFrame:
+    manifest = pd.DataFrame(raw_documents.manifest)
+    return manifest[manifest["document_id"].isin(raw_documents.documents)]
+
+
+@table(
+    "extracted",
+    "Table 1 of the working paper (remittances), parsed from its caption and header; "
+    "countries as printed.",
+)
+def remittances_extracted(raw_documents: RawSnapshot) -> pd.DataFrame:
+    return paper_tables.parse_remittances(raw_documents.documents[PAPER])
+
+
+@table(
+    "extracted",
+    "Table 2 of the working paper in long form (year x rank), countries as printed.",
+)
+def roxham_road_claims_extracted(raw_documents: RawSnapshot) -> pd.DataFrame:
+    return paper_tables.parse_roxham_road(raw_documents.documents[PAPER])[0]
+
+
+@table(
+    "extracted",
+    "The Totals line of Table 2 per year, with the top-25 sum and the remainder.",
+)
+def roxham_road_totals(raw_documents: RawSnapshot) -> pd.DataFrame:
+    return paper_tables.parse_roxham_road(raw_documents.documents[PAPER])[1]
+
+
+@table(
+    "extracted",
+    "Table 3 of the working paper (refugee claims by Mexican nationals), parsed from its "
+    "header; rates as numbers.",
+)
+def mexico_refugee_claims(raw_documents: RawSnapshot) -> pd.DataFrame:
+    return paper_tables.parse_mexico_claims(raw_documents.documents[PAPER])
+
+
+@table(
+    "extracted",
+    "The working paper's paragraph on resettlement by region of origin, found by declared "
+    "locators.",
+)
+def resettlement_by_region(raw_documents: RawSnapshot) -> pd.DataFrame:
+    locators = resettlement.load_locators()
+    return resettlement.parse_resettlement(
+        raw_documents.documents[locators["document_id"]], locators
+    )
+
+
+@table(
+    "extracted",
+    "Every statistic stated in the documents' prose, found by declared locators; values "
+    "normalised, hedges kept as qualifiers.",
+)
+def facts(raw_documents: RawSnapshot) -> pd.DataFrame:
+    return prose_facts.extract_facts(raw_documents.documents, prose_facts.load_locators())
+
+
+@table(
+    "extracted",
+    "Capacity-building projects and programmes, found by declared locators.",
+)
+def projects(raw_documents: RawSnapshot) -> pd.DataFrame:
+    return groups.extract_projects(raw_documents.documents, groups.load("projects"))[0]
+
+
+@table("extracted", "The countries each project names, per describing document.")
+def project_countries_extracted(raw_documents: RawSnapshot) -> pd.DataFrame:
+    return groups.extract_projects(raw_documents.documents, groups.load("projects"))[1]
+
+
+@table(
+    "extracted",
+    "Member countries of the groups the documents list, found by declared locators.",
+)
+def group_members_extracted(raw_documents: RawSnapshot) -> pd.DataFrame:
+    return groups.extract_memberships(raw_documents.documents, groups.load("memberships"))
+
+
+@table(
+    "extracted",
+    "Texts the reconciliation rules compare (a title's period, a quotation's speaker), one "
+    "row per located group.",
+)
+def rule_texts(raw_documents: RawSnapshot) -> pd.DataFrame:
+    return texts.extract_texts(raw_documents.documents, texts.load_locators())
+
+
+# --- harmonised: countries as ISO3 ----------------------------------------------------------
+
+
+@table("harmonised", "Table 1 with ISO3 codes for the printed countries.")
+def remittances(raw_documents: RawSnapshot, remittances_extracted: pd.DataFrame) -> pd.DataFrame:
+    return harmonise.add_iso3(remittances_extracted, raw_documents.paths)
+
+
+@table(
+    "harmonised",
+    "Table 2 in long form with ISO3 codes; 'Stateless' keeps its rows with an empty code.",
+)
+def roxham_road_claims(
+    raw_documents: RawSnapshot, roxham_road_claims_extracted: pd.DataFrame
+) -> pd.DataFrame:
+    return harmonise.add_iso3(roxham_road_claims_extracted, raw_documents.paths)
+
+
+@table("harmonised", "Group memberships and project countries with ISO3 codes.")
+def memberships(
+    raw_documents: RawSnapshot,
+    group_members_extracted: pd.DataFrame,
+    project_countries_extracted: pd.DataFrame,
+) -> pd.DataFrame:
+    listed = [group_members_extracted, project_countries_extracted]
+    frames = [harmonise.add_iso3(frame, raw_documents.paths) for frame in listed]
+    return pd.concat(frames, ignore_index=True)
+
+
+@table(
+    "harmonised",
+    "Every country the tables name: ISO3, short name, UN M49 region and sub-region, and the "
+    "spellings the sources use.",
+)
+def countries(
+    remittances: pd.DataFrame,
+    roxham_road_claims: pd.DataFrame,
+    facts: pd.DataFrame,
+    memberships: pd.DataFrame,
+) -> pd.DataFrame:
+    return harmonise.countries_table([remittances, roxham_road_claims, facts, memberships])
+
+
+# --- reconciled: the rules over all tables --------------------------------------------------
+
+
+@table(
+    "reconciled",
+    "Every reconciliation rule evaluated per scope: expected, observed, allowed band and "
+    "status (pass, fail, known-discrepancy).",
+)
+def reconciliation(
+    raw_documents: RawSnapshot,
+    remittances: pd.DataFrame,
+    roxham_road_claims: pd.DataFrame,
+    roxham_road_totals: pd.DataFrame,
+    mexico_refugee_claims: pd.DataFrame,
+    resettlement_by_region: pd.DataFrame,
+    facts: pd.DataFrame,
+    memberships: pd.DataFrame,
+    rule_texts: pd.DataFrame,
+) -> pd.DataFrame:
+    tables = {
+        "memberships": memberships,
+        "remittances": remittances,
+        "roxham_road_claims": roxham_road_claims,
+        "roxham_road_totals": roxham_road_totals,
+        "mexico_refugee_claims": mexico_refugee_claims,
+        "resettlement_by_region": resettlement_by_region,
+        "facts": facts,
+        "texts": rule_texts,
+    }
+    return reconcile.reconcile(tables, reconcile.load_declarations(), raw_documents.documents)

@@ -1,0 +1,69 @@
+"""The build stamp: up to date only when no input and no published file changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import stamp
+from pipeline.paths import Paths
+from tests.conftest import REPO
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
+    """A copy of what a build reads and writes, with the stamp of a successful build."""
+    for folder in ("pipeline", "schemas", "raw", "curated"):
+        shutil.copytree(REPO / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.pyc"))
+    for name in ("uv.lock", "datapackage.json"):
+        shutil.copy(REPO / name, tmp_path / name)
+    monkeypatch.setattr(stamp, "REPO_ROOT", tmp_path)
+    paths = Paths(tmp_path / "raw", tmp_path)
+    stamp.record(paths, stamp.inputs_digest(paths))
+    assert stamp.up_to_date(paths)
+    return paths
+
+
+def append(path: Path, text: str) -> None:
+    path.write_bytes(path.read_bytes() + text.encode())
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        "raw/working_paper_hemispheric_migration_2020.txt",
+        "raw/manifest.yaml",
+        "pipeline/declarations/hedges.yaml",
+        "schemas/facts.yaml",
+        "pipeline/extract/paper_tables.py",
+        "uv.lock",
+        "curated/facts.csv",
+        "datapackage.json",
+    ],
+)
+def test_any_change_to_an_input_or_output_rebuilds(repo: Paths, changed: str):
+    append(repo.out_dir / changed, "\n# changed\n")
+    assert not stamp.up_to_date(repo)
+
+
+def test_a_new_raw_file_or_a_deleted_output_rebuilds(repo: Paths):
+    (repo.raw_dir / "new_source.txt").write_text("new\n", encoding="utf-8")
+    assert not stamp.up_to_date(repo)
+    (repo.raw_dir / "new_source.txt").unlink()
+    assert stamp.up_to_date(repo)
+    (repo.out_dir / "curated" / "facts.csv").unlink()
+    assert not stamp.up_to_date(repo)
+
+
+def test_a_failed_build_forgets_the_stamp(repo: Paths):
+    stamp.forget(repo)
+    assert not stamp.up_to_date(repo)
+
+
+def test_an_input_edited_during_the_build_rebuilds(repo: Paths):
+    before = stamp.inputs_digest(repo)
+    append(repo.raw_dir / "manifest.yaml", "\n")
+    stamp.record(repo, before)  # the digest taken when the build started
+    assert not stamp.up_to_date(repo)
