@@ -8,9 +8,8 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from pipeline import schemas
+from pipeline import declared, schemas
 from pipeline.errors import SourceError
 
 DECLARATIONS = Path(__file__).resolve().parent / "declarations" / "country_names.yaml"
@@ -27,9 +26,15 @@ def _converter():
     return coco.CountryConverter()
 
 
+class CountryNames(declared.Declared):
+    """Printed names in a country column that denote no country, each with the reason."""
+
+    not_a_country: dict[str, str]
+
+
 @cache
 def not_a_country() -> frozenset[str]:
-    return frozenset(yaml.safe_load(DECLARATIONS.read_text(encoding="utf-8"))["not_a_country"])
+    return frozenset(declared.load(CountryNames, DECLARATIONS).not_a_country)
 
 
 def iso3_of(names: list[str]) -> dict[str, str | None]:

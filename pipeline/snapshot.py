@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from pipeline import declared
 from pipeline.errors import SourceError
 from pipeline.text import RawDocument
 
@@ -35,7 +36,7 @@ def load_manifest(raw_dir: Path) -> list[dict]:
     path = manifest_path(raw_dir)
     if not path.exists():
         raise SourceError(str(path), None, "a snapshot manifest")
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["documents"]
+    entries = [dict(entry) for entry in declared.read_yaml(path)["documents"]]
     for entry in entries:
         missing = [key for key in REQUIRED_KEYS if not entry.get(key)]
         if missing:

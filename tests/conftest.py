@@ -75,3 +75,8 @@ def replace_in_raw(raw_dir: Path, old: str, new: str, *, resnapshot: bool = True
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     if resnapshot:
         snapshot.record(raw_dir)
+
+
+@pytest.fixture(scope="session")
+def documents_snapshot() -> snapshot.RawSnapshot:
+    return snapshot.take(REPO / "raw")
