@@ -8,13 +8,13 @@ from functools import cache
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline import publish, reconcile, schemas
+from pipeline import reconcile, schemas
 from pipeline.registry import Check, CheckOutcome
 
 
 def schema_check(name: str) -> Check:
     """Validate a published table against schemas/<name>.yaml (Pandera, lazily: all failures)."""
-    schema = schemas.pandera_schema(schemas.load(name))
+    schema = schemas.load(name).pandera_schema()
 
     def evaluate(frame: pd.DataFrame) -> CheckOutcome:
         try:
@@ -39,6 +39,12 @@ def schema_check(name: str) -> Check:
     )
 
 
+DETAIL_COLUMNS = (
+    *("scope", "expected", "observed", "difference"),
+    *("allowed_min", "allowed_max", "status", "sources"),
+)
+
+
 def rule_check(rule: reconcile.Rule) -> Check:
     """One reconciliation rule, read from the reconciliation table: a failure outside the
     declared known discrepancies is an error; a known discrepancy is a warning."""
@@ -47,10 +53,7 @@ def rule_check(rule: reconcile.Rule) -> Check:
         rows = reconciliation[reconciliation["check_id"] == rule.check_id]
         failed = rows[rows["status"] == reconcile.STATUS_FAIL]
         known = rows[rows["status"] == reconcile.STATUS_KNOWN]
-        details = rows[
-            ["scope", "expected", "observed", "difference", "allowed_min", "allowed_max"]
-            + ["status", "sources"]
-        ].astype(str)
+        details = rows[list(DETAIL_COLUMNS)].astype(str)
         if not failed.empty:
             return CheckOutcome(False, "error", reconcile.failure_message(failed), details)
         if not known.empty:
@@ -63,11 +66,13 @@ def rule_check(rule: reconcile.Rule) -> Check:
 
 @cache
 def published() -> tuple[str, ...]:
-    return tuple(publish.package_metadata()["resources"])
+    return schemas.package().resources
 
 
 def checks_of(name: str) -> list[Check]:
     checks = [schema_check(name)] if name in published() else []
     if name == "reconciliation":
-        checks += [rule_check(rule) for rule in reconcile.parse_rules(reconcile.load_declarations())]
+        checks += [
+            rule_check(rule) for rule in reconcile.parse_rules(reconcile.load_declarations())
+        ]
     return checks

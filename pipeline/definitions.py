@@ -26,7 +26,7 @@ from dagster import (
     in_process_executor,
 )
 
-from pipeline import checks, publish, runner, schemas, snapshot
+from pipeline import checks, runner, schemas, snapshot
 from pipeline.paths import Paths
 from pipeline.registry import RAW, Table, registered
 from pipeline.snapshot import RawSnapshot
@@ -67,7 +67,7 @@ def _column_schema(name: str) -> TableSchema:
                 f.type,
                 description=f.description,
                 constraints=TableColumnConstraints(
-                    nullable=not f.required, unique=bool(f.constraints.get("unique"))
+                    nullable=not f.constraints.required, unique=f.constraints.unique
                 ),
             )
             for f in schemas.load(name).fields
@@ -91,7 +91,6 @@ def _check_result(check: checks.Check, outcome: checks.CheckOutcome) -> AssetChe
 
 def asset_of(table: Table) -> AssetsDefinition:
     """The asset of a registered table, with its checks run in the same step."""
-    table_checks = checks.checks_of(table.name)
     published = table.name in checks.published()
 
     @asset(
@@ -102,20 +101,16 @@ def asset_of(table: Table) -> AssetsDefinition:
         metadata={"dagster/column_schema": _column_schema(table.name)} if published else None,
         check_specs=[
             AssetCheckSpec(c.name, asset=table.name, description=c.description, blocking=True)
-            for c in table_checks
+            for c in checks.checks_of(table.name)
         ],
     )
     def _asset(**inputs: object) -> Iterator[Output | AssetCheckResult]:
         frame = runner.make(table, inputs)
         yield Output(frame, metadata={"row_count": len(frame)})
-        errors = []
-        for check in table_checks:
-            outcome = check.evaluate(frame)
-            yield _check_result(check, outcome)
-            if not outcome.passed and outcome.severity == "error":
-                errors.append(f"check {check.name} failed: {outcome.description}")
-        if errors:
-            raise Failure("; ".join(errors))
+        outcomes = runner.check_outcomes(table.name, frame)
+        yield from (_check_result(check, outcome) for check, outcome in outcomes)
+        if failed := runner.first_error(table.name, outcomes):
+            raise Failure(str(failed))
 
     return _asset
 
@@ -127,7 +122,7 @@ def asset_of(table: Table) -> AssetsDefinition:
     "frictionless (types, constraints, keys, hashes) and swaps them in.",
 )
 def data_package(paths: PathsResource, **tables: pd.DataFrame) -> Output[None]:
-    package = publish.publish(paths.paths.out_dir, tables, publish.package_metadata())
+    package = runner.publish_package(paths.paths, tables)
     files = [f"- `{r['path']}`: {r['bytes']} bytes, {r['hash']}" for r in package["resources"]]
     return Output(
         None,
@@ -135,8 +130,23 @@ def data_package(paths: PathsResource, **tables: pd.DataFrame) -> Output[None]:
     )
 
 
+@asset(
+    group_name="published",
+    deps=[data_package],
+    description="Rewrites the list of known discrepancies in the repository README from the "
+    "published reconciliation (only after the package is published).",
+)
+def readme_known_discrepancies(paths: PathsResource, reconciliation: pd.DataFrame) -> None:
+    runner.refresh_readme(paths.paths, reconciliation)
+
+
 defs = Definitions(
-    assets=[raw_documents, *(asset_of(t) for t in registered().values()), data_package],
+    assets=[
+        raw_documents,
+        *(asset_of(t) for t in registered().values()),
+        data_package,
+        readme_known_discrepancies,
+    ],
     resources={"paths": PathsResource.of(Paths.from_env())},
     executor=in_process_executor,
 )

@@ -1,11 +1,14 @@
-"""Run the registry in memory, without Dagster: the same producers, conforming and checks as
-the Dagster graph, in dependency order. Tests and the mutation run use it."""
+"""Run the registry: the producers in dependency order, each table conformed to its schema and
+checked by its checks, then the package published. `make build` runs it in memory; the Dagster
+graph (pipeline/definitions.py) is generated from the same registry and calls the same
+functions, step by step, for `make dev` and `make build-recorded`."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from pipeline import checks, schemas
+from pipeline import checks, dictionary, publish, schemas, snapshot
+from pipeline.paths import Paths
 from pipeline.registry import RAW, Check, CheckOutcome, Table, in_order, registered
 from pipeline.snapshot import RawSnapshot
 
@@ -22,14 +25,19 @@ def make(table: Table, inputs: dict[str, object]) -> pd.DataFrame:
     """The table from its inputs, conformed to its schema when it is published."""
     frame = table.produce(**{name: inputs[name] for name in table.inputs})
     if table.name in checks.published():
-        frame = schemas.conform(frame, schemas.load(table.name))
+        frame = schemas.load(table.name).conform(frame)
     return frame
 
 
-def failed_checks(name: str, frame: pd.DataFrame) -> list[tuple[Check, CheckOutcome]]:
-    """Every check of the table that did not pass (errors and warnings)."""
-    outcomes = [(check, check.evaluate(frame)) for check in checks.checks_of(name)]
-    return [(check, outcome) for check, outcome in outcomes if not outcome.passed]
+def check_outcomes(name: str, frame: pd.DataFrame) -> list[tuple[Check, CheckOutcome]]:
+    return [(check, check.evaluate(frame)) for check in checks.checks_of(name)]
+
+
+def first_error(name: str, outcomes: list[tuple[Check, CheckOutcome]]) -> CheckFailed | None:
+    for check, outcome in outcomes:
+        if not outcome.passed and outcome.severity == "error":
+            return CheckFailed(name, check, outcome)
+    return None
 
 
 def materialize(raw: RawSnapshot) -> dict[str, pd.DataFrame]:
@@ -38,8 +46,31 @@ def materialize(raw: RawSnapshot) -> dict[str, pd.DataFrame]:
     tables = registered()
     for table in in_order(tables):
         frame = make(table, values)
-        for check, outcome in failed_checks(table.name, frame):
-            if outcome.severity == "error":
-                raise CheckFailed(table.name, check, outcome)
+        if failed := first_error(table.name, check_outcomes(table.name, frame)):
+            raise failed
         values[table.name] = frame
     return {name: values[name] for name in tables}
+
+
+def publish_package(paths: Paths, tables: dict[str, pd.DataFrame]) -> dict:
+    """Write, validate and swap in the package; return its descriptor."""
+    published = {name: tables[name] for name in checks.published()}
+    return publish.publish(paths.out_dir, published, schemas.package())
+
+
+def refresh_readme(paths: Paths, reconciliation: pd.DataFrame) -> bool:
+    """Rewrite the known-discrepancies block of the README, if there is one; True if so."""
+    readme = paths.readme
+    if not readme.exists() or dictionary.KNOWN_START not in (text := readme.read_text("utf-8")):
+        return False
+    block = dictionary.known_discrepancies_markdown(reconciliation)
+    readme.write_text(dictionary.replace_block(text, block), encoding="utf-8")
+    return True
+
+
+def build(paths: Paths) -> dict:
+    """The whole build: snapshot, every table with its checks, the package, the README."""
+    tables = materialize(snapshot.take(paths.raw_dir))
+    package = publish_package(paths, tables)
+    refresh_readme(paths, tables["reconciliation"])
+    return package

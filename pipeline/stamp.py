@@ -37,7 +37,9 @@ def _digest(files: list[Path], root: Path, salt: str = "") -> str:
 
 
 def inputs_digest(paths: Paths) -> str:
-    files = [p for folder in CODE_AND_DECLARATIONS for p in _files(REPO_ROOT / folder, CODE_SUFFIXES)]
+    files = [
+        p for folder in CODE_AND_DECLARATIONS for p in _files(REPO_ROOT / folder, CODE_SUFFIXES)
+    ]
     code = _digest([*files, REPO_ROOT / "uv.lock"], REPO_ROOT)
     return _digest(_files(paths.raw_dir), paths.raw_dir, salt=f"{paths.raw_dir}\0{code}")
 

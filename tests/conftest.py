@@ -40,7 +40,8 @@ def raw_copy(tmp_path: Path) -> Path:
     return target
 
 
-def run_build(raw_dir: Path, out_dir: Path) -> subprocess.CompletedProcess:
+def run_build(raw_dir: Path, out_dir: Path, force: bool = True) -> subprocess.CompletedProcess:
+    """`python -m pipeline build` on other folders; forced by default (tests always build)."""
     env = {
         **os.environ,
         "CLM_RAW_DIR": str(raw_dir),
@@ -48,7 +49,7 @@ def run_build(raw_dir: Path, out_dir: Path) -> subprocess.CompletedProcess:
         "DAGSTER_HOME": str(out_dir.parent / "dagster_home"),
     }
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", "build"],
+        [sys.executable, "-m", "pipeline", "build", *(["--force"] if force else [])],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -80,3 +81,18 @@ def replace_in_raw(raw_dir: Path, old: str, new: str, *, resnapshot: bool = True
 @pytest.fixture(scope="session")
 def documents_snapshot() -> snapshot.RawSnapshot:
     return snapshot.take(REPO / "raw")
+
+
+def package_bytes(folder: Path) -> dict[str, bytes]:
+    files = [folder / "datapackage.json", *sorted((folder / "curated").glob("*"))]
+    return {str(p.relative_to(folder)): p.read_bytes() for p in files}
+
+
+@pytest.fixture(scope="session")
+def fresh_build(tmp_path_factory) -> Path:
+    """The package a forced build of the repository's raw/ publishes, in a temporary folder."""
+    out = tmp_path_factory.mktemp("fresh") / "out"
+    out.mkdir()
+    result = run_build(REPO / "raw", out)
+    assert result.returncode == 0, result.stderr
+    return out
