@@ -15,36 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import publish, schemas
-
-
-def field_expectations(gx, resource: schemas.Resource) -> list:
-    e = gx.expectations
-    out = [
-        e.ExpectTableColumnsToMatchOrderedList(column_list=resource.field_names),
-        e.ExpectTableRowCountToBeBetween(min_value=1),
-    ]
-    if len(resource.primary_key) > 1:
-        out.append(e.ExpectCompoundColumnsToBeUnique(column_list=resource.primary_key))
-    else:
-        out.append(e.ExpectColumnValuesToBeUnique(column=resource.primary_key[0]))
-    for field in resource.fields:
-        c = field.constraints
-        if c.get("required"):
-            out.append(e.ExpectColumnValuesToNotBeNull(column=field.name))
-        if c.get("unique"):
-            out.append(e.ExpectColumnValuesToBeUnique(column=field.name))
-        if "minimum" in c or "maximum" in c:
-            out.append(
-                e.ExpectColumnValuesToBeBetween(
-                    column=field.name, min_value=c.get("minimum"), max_value=c.get("maximum")
-                )
-            )
-        if "pattern" in c:
-            out.append(e.ExpectColumnValuesToMatchRegex(column=field.name, regex=c["pattern"]))
-        if "enum" in c:
-            out.append(e.ExpectColumnValuesToBeInSet(column=field.name, value_set=c["enum"]))
-    return out
+from pipeline import schemas
 
 
 def _allowed(reconciliation: pd.DataFrame, check_id: str) -> dict:
@@ -137,7 +108,7 @@ def run(repo: Path, docs_dir: Path, only: list[str] | None = None) -> dict[str, 
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         },
     )
-    names = publish.package_metadata()["resources"]
+    names = schemas.package().resources
     frames = read_as_consumer(repo)
     cross = cross_table_expectations(gx, frames)
     source = context.data_sources.add_pandas("curated")
@@ -145,7 +116,7 @@ def run(repo: Path, docs_dir: Path, only: list[str] | None = None) -> dict[str, 
     for name in only or names:
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
         suite = context.suites.add(gx.ExpectationSuite(name=f"{name}_consumer"))
-        for expectation in field_expectations(gx, schemas.load(name)) + cross.get(name, []):
+        for expectation in schemas.load(name).expectations(gx) + cross.get(name, []):
             suite.add_expectation(expectation)
         validation = context.validation_definitions.add(
             gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite)

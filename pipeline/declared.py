@@ -28,7 +28,8 @@ class Declared(BaseModel):
 M = TypeVar("M", bound=BaseModel)
 
 
-def _relative(path: Path) -> str:
+def relative(path: Path) -> str:
+    """A path as error messages print it: relative to the repository when inside it."""
     try:
         return str(path.resolve().relative_to(REPO_ROOT))
     except ValueError:
@@ -42,7 +43,7 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def read_yaml(path: Path) -> object:
     """The parsed YAML of a file; parsed again only when the file changes."""
     if not path.exists():
-        raise SourceError(_relative(path), None, "a declaration file")
+        raise SourceError(relative(path), None, "a declaration file")
     status = path.stat()
     return _parse(path.resolve(), status.st_mtime_ns, status.st_size)
 
@@ -54,7 +55,7 @@ def _parse(path: Path, mtime_ns: int, size: int) -> object:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise SourceError(
-            _relative(path), mark.line + 1 if mark else None, "valid YAML", str(error)
+            relative(path), mark.line + 1 if mark else None, "valid YAML", str(error)
         ) from error
 
 
@@ -63,7 +64,9 @@ def validate(model: type[M], data: object, where: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        # A misspelt key also leaves the right key missing: name the misspelling first.
+        errors = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
         key = ".".join(str(part) for part in first["loc"]) or "(top level)"
         problem = {"extra_forbidden": "an unknown key", "missing": "a missing key"}.get(
             first["type"], first["msg"]
@@ -75,4 +78,4 @@ def validate(model: type[M], data: object, where: str) -> M:
 
 def load(model: type[M], path: Path) -> M:
     """A declaration file read into `model`."""
-    return validate(model, read_yaml(path), _relative(path))
+    return validate(model, read_yaml(path), relative(path))

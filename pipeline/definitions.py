@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import dagster
 import pandas as pd
 from dagster import (
     AssetCheckResult,
@@ -20,7 +21,6 @@ from dagster import (
     MetadataValue,
     Output,
     TableColumn,
-    TableColumnConstraints,
     TableSchema,
     asset,
     in_process_executor,
@@ -66,9 +66,7 @@ def _column_schema(name: str) -> TableSchema:
                 f.name,
                 f.type,
                 description=f.description,
-                constraints=TableColumnConstraints(
-                    nullable=not f.constraints.required, unique=f.constraints.unique
-                ),
+                constraints=f.constraints.dagster(dagster),
             )
             for f in schemas.load(name).fields
         ]

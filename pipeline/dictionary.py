@@ -3,8 +3,6 @@ discrepancies, both generated from schemas/ and the reconciliation results."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from pipeline import schemas
@@ -35,79 +33,20 @@ def known_discrepancies_markdown(reconciliation: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _constraints(field: schemas.Field) -> str:
-    parts = []
-    for key, value in field.constraints.items():
-        if key in ("required", "unique") and value:
-            parts.append(key)
-        elif key == "enum":
-            parts.append("one of " + ", ".join(f"`{v}`" for v in value))
-        elif key == "pattern":
-            parts.append(f"pattern `{value}`")
-        elif key == "minimum":
-            parts.append(f">= {value}")
-        elif key == "maximum":
-            parts.append(f"<= {value}")
-    return "; ".join(parts)
-
-
-def _cell(text: str) -> str:
-    return re.sub(r"\s+", " ", text).replace("|", "\\|")
-
-
-def data_dictionary_markdown(meta: dict, frames: dict[str, pd.DataFrame]) -> str:
+def data_dictionary_markdown(package: schemas.Package, frames: dict[str, pd.DataFrame]) -> str:
+    """curated/README.md: the package, a section per resource, the known discrepancies."""
     documents = frames["documents"].set_index("document_id")
     out = [
-        f"# {meta['title']} - data dictionary",
+        f"# {package.title} - data dictionary",
         "",
-        f"Package `{meta['name']}`, version {meta['version']}. Generated from `schemas/` by "
+        f"Package `{package.name}`, version {package.version}. Generated from `schemas/` by "
         "the build; do not edit by hand.",
         "",
-        " ".join(meta["description"].split()),
+        package.description,
         "",
     ]
-    for name in meta["resources"]:
-        resource = schemas.load(name)
-        frame = frames[name]
-        out += [
-            f"## `{name}`: {resource.title}",
-            "",
-            resource.description,
-            "",
-            f"One row per {resource.row}; {len(frame)} rows in this release. "
-            f"File `curated/{name}.csv`. Primary key: "
-            + ", ".join(f"`{k}`" for k in resource.primary_key)
-            + ".",
-            "",
-        ]
-        if resource.foreign_keys:
-            out += [
-                "Foreign keys: "
-                + "; ".join(
-                    f"`{', '.join(fk['fields'])}` -> `{fk['reference']['resource']}`"
-                    for fk in resource.foreign_keys
-                )
-                + ".",
-                "",
-            ]
-        used = sorted(set(frame["document_id"].dropna())) if "document_id" in frame else []
-        if used:
-            out += [
-                "Sources: "
-                + "; ".join(
-                    f"`{d}` ({documents.loc[d, 'title']}, {documents.loc[d, 'published']})"
-                    for d in used
-                )
-                + ".",
-                "",
-            ]
-        out += ["| field | type | unit | description | constraints |", "|---|---|---|---|---|"]
-        out += [
-            f"| `{f.name}` | {f.type} | {f.unit or ''} | {_cell(f.description)} | "
-            f"{_constraints(f)} |"
-            for f in resource.fields
-        ]
-        out.append("")
+    for name in package.resources:
+        out += schemas.load(name).dictionary_section(frames[name], documents)
     out += [
         "## Known discrepancies in the sources",
         "",

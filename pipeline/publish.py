@@ -8,43 +8,28 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from pipeline import dictionary, schemas
 from pipeline.errors import SourceError
+from pipeline.schemas import CURATED
 
-PACKAGE_FILE = "_package.yaml"
-CURATED = "curated"
 DESCRIPTOR = "datapackage.json"
 DICTIONARY = f"{CURATED}/README.md"
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 
 
-def package_metadata(schema_dir: Path = schemas.SCHEMA_DIR) -> dict:
-    return yaml.safe_load((schema_dir / PACKAGE_FILE).read_text(encoding="utf-8"))
-
-
-def _cell(value: object, kind: str) -> str:
-    if pd.isna(value):
-        return ""
-    if kind == "number":
-        return f"{float(value):.15g}"  # 133.0 -> "133", 37.1 -> "37.1"
-    if kind == "boolean":
-        return "true" if value else "false"
-    return str(value)
-
-
 def csv_bytes(frame: pd.DataFrame, resource: schemas.Resource) -> bytes:
-    """UTF-8, LF, header row; integers as integers, empty cells for missing values."""
+    """UTF-8, LF, header row; each cell as `Field.to_csv` writes it."""
     text = pd.DataFrame(
-        {f.name: [_cell(v, f.type) for v in frame[f.name]] for f in resource.fields},
+        {f.name: [f.to_csv(v) for v in frame[f.name]] for f in resource.fields},
         columns=resource.field_names,
     ).to_csv(index=False, lineterminator="\n")
     return text.encode("utf-8")
 
 
-def descriptor(meta: dict, documents: pd.DataFrame, files: dict[str, bytes]) -> dict:
+def descriptor(package: schemas.Package, documents: pd.DataFrame, files: dict[str, bytes]) -> dict:
+    """datapackage.json for the published tables' file contents `files` (by resource)."""
     resources = []
     for name, content in files.items():
         resource = schemas.load(name)
@@ -53,7 +38,7 @@ def descriptor(meta: dict, documents: pd.DataFrame, files: dict[str, bytes]) -> 
                 "$schema": RESOURCE_PROFILE,
                 "name": name,
                 "type": "table",
-                "path": f"{CURATED}/{name}.csv",
+                "path": resource.path,
                 "scheme": "file",
                 "format": "csv",
                 "mediatype": "text/csv",
@@ -71,30 +56,22 @@ def descriptor(meta: dict, documents: pd.DataFrame, files: dict[str, bytes]) -> 
     ]
     return {
         "$schema": PACKAGE_PROFILE,
-        "name": meta["name"],
-        "title": meta["title"],
-        "description": " ".join(meta["description"].split()),
-        "version": meta["version"],
-        "created": meta["created"],
-        "homepage": meta["homepage"],
-        "keywords": meta["keywords"],
-        "licenses": meta["licenses"],
-        "contributors": meta["contributors"],
+        **package.metadata(),
         "sources": sources,
         "resources": resources,
     }
 
 
-def write_package(target: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict:
+def write_package(target: Path, frames: dict[str, pd.DataFrame], package: schemas.Package) -> dict:
     """Write the package into `target` (a fresh folder); return the descriptor."""
     (target / CURATED).mkdir(parents=True)
-    files = {name: csv_bytes(frames[name], schemas.load(name)) for name in meta["resources"]}
+    files = {name: csv_bytes(frames[name], schemas.load(name)) for name in package.resources}
     for name, content in files.items():
-        (target / CURATED / f"{name}.csv").write_bytes(content)
-    dictionary_bytes = dictionary.data_dictionary_markdown(meta, frames).encode("utf-8")
+        (target / schemas.load(name).path).write_bytes(content)
+    dictionary_bytes = dictionary.data_dictionary_markdown(package, frames).encode("utf-8")
     (target / DICTIONARY).write_bytes(dictionary_bytes)
-    package = descriptor(meta, frames["documents"], files)
-    package["resources"].append(
+    written = descriptor(package, frames["documents"], files)
+    written["resources"].append(
         {
             "$schema": RESOURCE_PROFILE,
             "name": "data_dictionary",
@@ -110,9 +87,9 @@ def write_package(target: Path, frames: dict[str, pd.DataFrame], meta: dict) -> 
         }
     )
     (target / DESCRIPTOR).write_text(
-        json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps(written, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    return package
+    return written
 
 
 def validate_package(folder: Path) -> list[str]:
@@ -125,19 +102,12 @@ def validate_package(folder: Path) -> list[str]:
     ]
 
 
-def _update_readme(readme: Path, reconciliation: pd.DataFrame) -> None:
-    """Refresh the README's generated list of known discrepancies, if it has one."""
-    if readme.exists() and dictionary.KNOWN_START in (text := readme.read_text("utf-8")):
-        block = dictionary.known_discrepancies_markdown(reconciliation)
-        readme.write_text(dictionary.replace_block(text, block), encoding="utf-8")
-
-
-def publish(out_dir: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict:
+def publish(out_dir: Path, frames: dict[str, pd.DataFrame], package: schemas.Package) -> dict:
     """Build the package aside, validate it, then swap it in; on failure nothing changes."""
     staging = out_dir / ".publish-staging"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        package = write_package(staging, frames, meta)
+        written = write_package(staging, frames, package)
         errors = validate_package(staging)
         if errors:
             raise SourceError(
@@ -154,7 +124,6 @@ def publish(out_dir: Path, frames: dict[str, pd.DataFrame], meta: dict) -> dict:
         (staging / CURATED).rename(current)
         (staging / DESCRIPTOR).replace(out_dir / DESCRIPTOR)
         shutil.rmtree(old, ignore_errors=True)
-        _update_readme(out_dir / "README.md", frames["reconciliation"])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return package
+    return written

@@ -63,7 +63,7 @@ class Inputs:
         self.tables = tables
         self.facts = tables["facts"].set_index("fact_id")
         self.hedges = declarations["hedges"]
-        self.texts = texts.extract_texts(documents, texts.load_locators()).set_index("text_id")
+        self.texts = texts.extract_texts(documents, texts.load_texts()).set_index("text_id")
         self.documents = documents
         self.paths = snapshot.paths_of(documents)
         self.used: list[tuple[str, int, int]] = []

@@ -11,6 +11,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from pipeline import declared, schemas
+
 RELEASES = Path(__file__).resolve().parent / "releases"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member timestamps: the zip is reproducible
 LEVELS = {"none": 0, "patch": 1, "minor": 2, "major": 3}
@@ -46,19 +48,31 @@ def record_of(package_dir: Path) -> dict:
     return {"version": package["version"], "created": package["created"], "resources": resources}
 
 
-def _tightened(old: dict, new: dict) -> bool:
-    """True when a field's constraints are stricter than before."""
-    old_c, new_c = old.get("constraints", {}), new.get("constraints", {})
-    for key in ("required", "unique"):
-        if new_c.get(key) and not old_c.get(key):
-            return True
-    if new_c.get("minimum", float("-inf")) > old_c.get("minimum", float("-inf")):
-        return True
-    if new_c.get("maximum", float("inf")) < old_c.get("maximum", float("inf")):
-        return True
-    if "enum" in new_c and not set(new_c["enum"]) >= set(old_c.get("enum", new_c["enum"])):
-        return True
-    return new_c.get("pattern") != old_c.get("pattern") and "pattern" in new_c
+def _tightened(old: dict, new: dict, where: str) -> bool:
+    """True when a Table Schema field's constraints are stricter than before; they are read
+    with the model schemas/ declares them with."""
+    before, after = (
+        declared.validate(schemas.Constraints, field.get("constraints", {}), where)
+        for field in (old, new)
+    )
+    return after.tighter_than(before)
+
+
+def _field_changes(name: str, old: dict, new: dict) -> list[tuple[str, str]]:
+    """(bump, why) for each field of the Table Schema of `name` removed, retyped, tightened
+    or added."""
+    old_fields = {f["name"]: f for f in old["fields"]}
+    new_fields = {f["name"]: f for f in new["fields"]}
+    reasons = []
+    for field, spec in old_fields.items():
+        if field not in new_fields:
+            reasons.append(("major", f"{name}.{field} removed or renamed"))
+        elif new_fields[field]["type"] != spec["type"]:
+            reasons.append(("major", f"{name}.{field} changed type"))
+        elif _tightened(spec, new_fields[field], f"the Table Schema of {name}.{field}"):
+            reasons.append(("major", f"{name}.{field} constraints tightened"))
+    added = new_fields.keys() - old_fields.keys()
+    return reasons + [("minor", f"{name}.{field} added") for field in added]
 
 
 def classify(old: dict, new: dict) -> tuple[str, list[str]]:
@@ -70,17 +84,7 @@ def classify(old: dict, new: dict) -> tuple[str, list[str]]:
             reasons.append(("major", f"resource {name} removed"))
             continue
         if "schema" in before:
-            old_fields = {f["name"]: f for f in before["schema"]["fields"]}
-            new_fields = {f["name"]: f for f in after["schema"]["fields"]}
-            for field, spec in old_fields.items():
-                if field not in new_fields:
-                    reasons.append(("major", f"{name}.{field} removed or renamed"))
-                elif new_fields[field]["type"] != spec["type"]:
-                    reasons.append(("major", f"{name}.{field} changed type"))
-                elif _tightened(spec, new_fields[field]):
-                    reasons.append(("major", f"{name}.{field} constraints tightened"))
-            for field in new_fields.keys() - old_fields.keys():
-                reasons.append(("minor", f"{name}.{field} added"))
+            reasons += _field_changes(name, before["schema"], after["schema"])
             if after["rows"] > before["rows"]:
                 reasons.append(("minor", f"{name}: {after['rows'] - before['rows']} rows added"))
             elif after["rows"] < before["rows"]:

@@ -63,9 +63,8 @@ def mexico_refugee_claims(raw_documents: RawSnapshot) -> pd.DataFrame:
     "locators.",
 )
 def resettlement_by_region(raw_documents: RawSnapshot) -> pd.DataFrame:
-    locators = resettlement.load_locators()
-    return resettlement.parse_resettlement(
-        raw_documents.documents[locators["document_id"]], locators
+    return resettlement.extract_resettlement_by_region(
+        raw_documents.documents, resettlement.load_resettlement_by_region()
     )
 
 
@@ -75,7 +74,7 @@ def resettlement_by_region(raw_documents: RawSnapshot) -> pd.DataFrame:
     "normalised, hedges kept as qualifiers.",
 )
 def facts(raw_documents: RawSnapshot) -> pd.DataFrame:
-    return prose_facts.extract_facts(raw_documents.documents, prose_facts.load_locators())
+    return prose_facts.extract_facts(raw_documents.documents, prose_facts.load_facts())
 
 
 @table(
@@ -83,12 +82,12 @@ def facts(raw_documents: RawSnapshot) -> pd.DataFrame:
     "Capacity-building projects and programmes, found by declared locators.",
 )
 def projects(raw_documents: RawSnapshot) -> pd.DataFrame:
-    return groups.extract_projects(raw_documents.documents, groups.load("projects"))[0]
+    return groups.extract_projects(raw_documents.documents, groups.load_projects())
 
 
 @table("extracted", "The countries each project names, per describing document.")
 def project_countries_extracted(raw_documents: RawSnapshot) -> pd.DataFrame:
-    return groups.extract_projects(raw_documents.documents, groups.load("projects"))[1]
+    return groups.extract_project_countries(raw_documents.documents, groups.load_projects())
 
 
 @table(
@@ -96,7 +95,7 @@ def project_countries_extracted(raw_documents: RawSnapshot) -> pd.DataFrame:
     "Member countries of the groups the documents list, found by declared locators.",
 )
 def group_members_extracted(raw_documents: RawSnapshot) -> pd.DataFrame:
-    return groups.extract_memberships(raw_documents.documents, groups.load("memberships"))
+    return groups.extract_memberships(raw_documents.documents, groups.load_memberships())
 
 
 @table(
@@ -105,7 +104,7 @@ def group_members_extracted(raw_documents: RawSnapshot) -> pd.DataFrame:
     "row per located group.",
 )
 def rule_texts(raw_documents: RawSnapshot) -> pd.DataFrame:
-    return texts.extract_texts(raw_documents.documents, texts.load_locators())
+    return texts.extract_texts(raw_documents.documents, texts.load_texts())
 
 
 # --- harmonised: countries as ISO3 ----------------------------------------------------------

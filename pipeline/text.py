@@ -1,15 +1,15 @@
 """A raw document as numbered lines plus a flattened text that maps back to line numbers.
 
-PDF extraction breaks phrases across lines; locators match on the flattened text, in which
-every line break (with the spaces around it) becomes one space, and a break after a hyphen
-inside a word (``well-\\nmanaged``) keeps the hyphen and adds no space.
+PDF extraction breaks phrases across lines; locators (pipeline/locate.py) match on the flattened
+text, in which every line break (with the spaces around it) becomes one space, and a break
+after a hyphen inside a word (``well-\\nmanaged``) keeps the hyphen and adds no space.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.errors import SourceError
@@ -19,18 +19,6 @@ from pipeline.errors import SourceError
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?P<close>[\"”’)]?)(?:\d{1,2})?\s+(?=[A-Z“\"(•▶\d-])")
 
 BLOCK_START = re.compile(r"^(?:[-•▶#]|\*\*|\d+[.)] |[a-z]\) )")
-
-
-@dataclass(frozen=True)
-class Match:
-    """A locator match: the matched text, its named groups and the lines it spans."""
-
-    quote: str
-    groups: dict[str, str]
-    line_start: int
-    line_end: int
-    group_lines: dict[str, int] = field(default_factory=dict)
-    group_offsets: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,35 +65,6 @@ class RawDocument:
         """Source line number of a character offset in the flattened text."""
         _, starts, numbers = self._flat
         return numbers[max(bisect.bisect_right(starts, offset) - 1, 0)]
-
-    def find_unique(
-        self, pattern: str, locator_id: str, *, within: tuple[int, int] | None = None
-    ) -> Match:
-        """The single match of ``pattern`` in the flattened text; anything else is an error."""
-        regex = re.compile(pattern)
-        matches = list(regex.finditer(self.flat_text))
-        if within is not None:
-            matches = [m for m in matches if within[0] <= self.line_at(m.start()) <= within[1]]
-        if len(matches) != 1:
-            lines = ", ".join(str(self.line_at(m.start())) for m in matches) or "none"
-            raise SourceError(
-                self.path,
-                None,
-                f"locator {locator_id!r} to match exactly once (pattern {pattern!r})",
-                f"{len(matches)} matches at lines {lines}",
-            )
-        m = matches[0]
-        start, end = self.sentence_span(m.start(), m.end())
-        return Match(
-            quote=self.flat_text[start:end],
-            groups={k: v for k, v in m.groupdict().items() if v is not None},
-            line_start=self.line_at(start),
-            line_end=self.line_at(end - 1),
-            group_lines={
-                k: self.line_at(m.start(k)) for k, v in m.groupdict().items() if v is not None
-            },
-            group_offsets={k: m.start(k) for k, v in m.groupdict().items() if v is not None},
-        )
 
     @cached_property
     def _block_starts(self) -> list[int]:

@@ -22,18 +22,18 @@ def extract(documents: dict[str, RawDocument]) -> dict[str, pd.DataFrame]:
         "roxham_road_claims": harmonise.add_iso3(claims, snapshot.paths_of(documents)),
         "roxham_road_totals": totals,
         "mexico_refugee_claims": paper_tables.parse_mexico_claims(paper),
-        "resettlement_by_region": resettlement.parse_resettlement(
-            paper, resettlement.load_locators()
+        "resettlement_by_region": resettlement.extract_resettlement_by_region(
+            documents, resettlement.load_resettlement_by_region()
         ),
-        "facts": facts.extract_facts(documents, facts.load_locators()),
+        "facts": facts.extract_facts(documents, facts.load_facts()),
         "memberships": memberships(documents),
     }
-    return {name: schemas.conform(frame, schemas.load(name)) for name, frame in tables.items()}
+    return {name: schemas.load(name).conform(frame) for name, frame in tables.items()}
 
 
 def memberships(documents: dict[str, RawDocument]) -> pd.DataFrame:
-    listed = groups.extract_memberships(documents, groups.load("memberships"))
-    _, project_countries = groups.extract_projects(documents, groups.load("projects"))
+    listed = groups.extract_memberships(documents, groups.load_memberships())
+    project_countries = groups.extract_project_countries(documents, groups.load_projects())
     return pd.concat(
         [
             harmonise.add_iso3(listed, snapshot.paths_of(documents)),
@@ -45,7 +45,7 @@ def memberships(documents: dict[str, RawDocument]) -> pd.DataFrame:
 
 def validate(tables: dict[str, pd.DataFrame]) -> None:
     for name, frame in tables.items():
-        schemas.pandera_schema(schemas.load(name)).validate(frame, lazy=True)
+        schemas.load(name).pandera_schema().validate(frame, lazy=True)
 
 
 def run_rules(

@@ -105,8 +105,8 @@ def run(only: set[str] | None = None) -> dict[str, list[Outcome]]:
             done.add((document_id, number))
             line = raw.documents[document_id].line(number)
             for start, end, replacement in mutations(line):
-                mutated = with_line(raw, document_id, number, line[:start] + replacement + line[end:])
-                result, by = outcome_of(mutated, baseline)
+                edited = line[:start] + replacement + line[end:]
+                result, by = outcome_of(with_line(raw, document_id, number, edited), baseline)
                 outcomes[name].append(
                     Outcome(document_id, number, line[start:end], replacement, result, by)
                 )

@@ -1,4 +1,4 @@
-"""End-to-end builds through the Dagster graph, into temporary folders."""
+"""End-to-end builds (`python -m pipeline build`), into temporary folders."""
 
 from __future__ import annotations
 
@@ -8,23 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PAPER_FILE, REPO, frictionless_validate, replace_in_raw, run_build
+from tests.conftest import (
+    PAPER_FILE,
+    REPO,
+    frictionless_validate,
+    package_bytes,
+    replace_in_raw,
+    run_build,
+)
 
 PACKAGE_FILES = ["datapackage.json", "curated"]
-
-
-def package_bytes(folder: Path) -> dict[str, bytes]:
-    files = [folder / "datapackage.json", *sorted((folder / "curated").glob("*"))]
-    return {str(p.relative_to(folder)): p.read_bytes() for p in files}
-
-
-@pytest.fixture(scope="session")
-def fresh_build(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("fresh") / "out"
-    out.mkdir()
-    result = run_build(REPO / "raw", out)
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def test_fresh_build_passes_frictionless_validate(fresh_build):
@@ -130,8 +123,8 @@ def test_edited_number_changes_exactly_that_cell(raw_copy, published_copy):
 def test_readme_lists_every_known_discrepancy_as_published():
     from pipeline import dictionary, schemas
 
-    reconciliation = schemas.read_table(
-        REPO / "curated" / "reconciliation.csv", schemas.load("reconciliation")
+    reconciliation = schemas.load("reconciliation").read_csv(
+        REPO / "curated" / "reconciliation.csv"
     )
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = readme[

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import shutil
 
-from pipeline import consumer_checks, publish
+from pipeline import consumer_checks, schemas
 from tests.conftest import REPO
 
 
 def test_every_suite_passes_and_data_docs_list_them(tmp_path):
     docs = tmp_path / "docs"
     results = consumer_checks.run(REPO, docs)
-    names = publish.package_metadata()["resources"]
+    names = schemas.package().resources
     assert results == {f"{name}_consumer": True for name in names}
     index = (docs / "index.html").read_text(encoding="utf-8")
     for name in names:
@@ -28,3 +28,29 @@ def test_a_broken_published_value_fails_its_suite(tmp_path):
     totals.write_text(totals.read_text().replace(",16040,", ",26040,"))
     results = consumer_checks.run(package, tmp_path / "docs", only=["roxham_road_totals"])
     assert results == {"roxham_road_totals_consumer": False}
+
+
+def test_expectations_are_derived_from_the_declared_constraints():
+    import great_expectations as gx
+
+    keys = ("column", "column_list", "min_value", "max_value", "regex", "value_set")
+    described = [
+        (type(e).__name__, {k: getattr(e, k) for k in keys if getattr(e, k, None) is not None})
+        for e in schemas.load("countries").expectations(gx)
+    ]
+    columns = schemas.load("countries").field_names
+    assert described[:3] == [
+        ("ExpectTableColumnsToMatchOrderedList", {"column_list": columns}),
+        ("ExpectTableRowCountToBeBetween", {"min_value": 1}),
+        ("ExpectColumnValuesToBeUnique", {"column": "country_iso3"}),
+    ]
+    regions = ["Africa", "Americas", "Asia", "Europe", "Oceania"]
+    for expectation in [
+        ("ExpectColumnValuesToNotBeNull", {"column": "country_iso3"}),
+        ("ExpectColumnValuesToBeUnique", {"column": "country_iso3"}),
+        ("ExpectColumnValuesToMatchRegex", {"column": "country_iso3", "regex": "^[A-Z]{3}$"}),
+        ("ExpectColumnValuesToBeInSet", {"column": "un_region", "value_set": regions}),
+        ("ExpectColumnValuesToBeBetween", {"column": "line_start", "min_value": 1}),
+    ]:
+        assert expectation in described
+    assert not any(d.get("column") == "names_as_printed" for _, d in described)  # none declared

@@ -1,21 +1,55 @@
 """The data dictionary is generated from schemas/ and covers every resource and field."""
 
+from __future__ import annotations
+
+import json
+
+import pytest
+
 from pipeline import dictionary, publish, schemas
 from tests.conftest import REPO
 
 
 def test_dictionary_documents_every_field_of_every_resource():
     text = (REPO / "curated" / "README.md").read_text(encoding="utf-8")
-    for name in publish.package_metadata()["resources"]:
+    for name in schemas.package().resources:
         resource = schemas.load(name)
         assert f"## `{name}`: {resource.title}" in text
         for field in resource.fields:
             assert f"| `{field.name}` | {field.type} | {field.unit or ''} |" in text
+            assert field.dictionary_row() in text
+
+
+def test_dictionary_is_regenerated_from_the_published_tables():
+    package = schemas.package()
+    frames = {
+        name: schemas.load(name).read_csv(REPO / "curated" / f"{name}.csv")
+        for name in package.resources
+    }
+    text = (REPO / "curated" / "README.md").read_text(encoding="utf-8")
+    assert dictionary.data_dictionary_markdown(package, frames) == text
+
+
+@pytest.mark.parametrize(
+    ("constraints", "words"),
+    [
+        (schemas.Constraints(), ""),
+        (schemas.Constraints(required=True, unique=True), "required; unique"),
+        (schemas.Constraints(required=True, minimum=0, maximum=100), "required; >= 0; <= 100"),
+        (schemas.Constraints(pattern="^[A-Z]{3}$"), "pattern `^[A-Z]{3}$`"),
+        (schemas.Constraints(required=True, enum=("a", "b")), "required; one of `a`, `b`"),
+    ],
+)
+def test_constraints_in_words(constraints, words):
+    assert constraints.words() == words
+
+
+def test_field_row_escapes_the_description():
+    field = schemas.Field(name="x", type="string", description="a | b\n c", unit="persons")
+    assert field.dictionary_row() == "| `x` | string | persons | a \\| b c |  |"
 
 
 def test_dictionary_is_listed_in_the_descriptor():
-    import json
-
     package = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
     entry = next(r for r in package["resources"] if r["name"] == "data_dictionary")
     assert entry["path"] == publish.DICTIONARY

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
+from pipeline import hedges
 from pipeline.errors import SourceError
 from pipeline.extract import facts, groups
 from tests.conftest import edit_document
@@ -13,7 +15,7 @@ from tests.conftest import edit_document
 
 @pytest.fixture(scope="module")
 def table(documents):
-    return facts.extract_facts(documents, facts.load_locators())
+    return facts.extract_facts(documents, facts.load_facts())
 
 
 def test_at_least_sixty_facts_from_all_five_documents(table, documents):
@@ -67,8 +69,8 @@ def test_changed_number_in_a_quote_changes_the_value(documents):
         **documents,
         "working_paper_2020": edit_document(paper, "9,836 people", "9,863 people"),
     }
-    locator = next(loc for loc in facts.load_locators() if loc["fact_id"] == "stca_denied_entry")
-    assert facts.extract_fact(edited["working_paper_2020"], locator)["value"] == 9863
+    changed = facts.extract_facts(edited, facts.load_facts()).set_index("fact_id")
+    assert changed.loc["stca_denied_entry", "value"] == 9863
 
 
 @pytest.mark.parametrize(
@@ -81,7 +83,7 @@ def test_changed_number_in_a_quote_changes_the_value(documents):
 def test_locator_that_no_longer_matches_names_itself(documents, old, new, message):
     paper = edit_document(documents["working_paper_2020"], old, new)
     with pytest.raises(SourceError, match=message):
-        facts.extract_facts({**documents, "working_paper_2020": paper}, facts.load_locators())
+        facts.extract_facts({**documents, "working_paper_2020": paper}, facts.load_facts())
 
 
 def test_locator_matching_twice_is_an_error(documents):
@@ -91,11 +93,42 @@ def test_locator_matching_twice_is_an_error(documents):
         "945 were resettled from Colombia.",
         "945 were resettled from Colombia. Of those, 945 were resettled from Colombia.",
     )
+    declarations = facts.load_facts()
+    paper_only = dataclasses.replace(
+        declarations,
+        sources=tuple(s for s in declarations.sources if s.document_id == "working_paper_2020"),
+    )
     with pytest.raises(SourceError, match="2 matches"):
-        facts.extract_facts(
-            {**documents, "working_paper_2020": doubled},
-            [loc for loc in facts.load_locators() if loc["document_id"] == "working_paper_2020"],
-        )
+        facts.extract_facts({**documents, "working_paper_2020": doubled}, paper_only)
+
+
+def test_qualifiers_come_from_the_declared_hedge_words(documents):
+    declared = hedges.load()
+    without_roughly = declared.model_copy(
+        update={
+            "qualifiers": {
+                qualifier: hedge.model_copy(
+                    update={"words": [w for w in hedge.words if w != "roughly"]}
+                )
+                for qualifier, hedge in declared.qualifiers.items()
+            }
+        }
+    )
+    declarations = dataclasses.replace(facts.load_facts(), hedges=without_roughly)
+    with pytest.raises(SourceError, match=r"a known hedge word for '\w+'; found 'roughly'"):
+        facts.extract_facts(documents, declarations)
+
+
+def test_facts_follow_the_declared_document_order(table):
+    order = list(dict.fromkeys(table["document_id"]))
+    assert order == [
+        "working_paper_2020",
+        "ircc_fact_sheet_2019",
+        "focal_seminar_2008",
+        "ircc_news_release_2022",
+        "ilo_news_2022",
+    ]
+    assert table["fact_id"].iloc[0] == "venezuela_displaced_in_region_intro"
 
 
 def test_repeated_slide_is_disambiguated_by_its_anchor(table):
@@ -115,17 +148,29 @@ def test_country_lists_are_split_with_their_lines(documents):
             "Australia, New Zealand, the United Kingdom and the United States"
         )
     ] == ["Australia", "New Zealand", "United Kingdom", "United States"]
-    members = groups.extract_memberships(documents, groups.load("memberships"))
+    members = groups.extract_memberships(documents, groups.load_memberships())
     mercosur = members[(members["group"] == "MERCOSUR") & (members["role"] == "associate state")]
     assert mercosur["country_as_printed"].tolist()[-1] == "Surinam"
     assert set(mercosur["line"]) == {523}
+    # A group listed by two documents keeps its rows together, documents in declared order.
+    puebla = members.index[members["group"].str.startswith("Puebla")]
+    assert list(puebla) == list(range(len(puebla)))
+    assert list(dict.fromkeys(members.loc[puebla, "document_id"])) == [
+        "working_paper_2020",
+        "ircc_fact_sheet_2019",
+    ]
 
 
 def test_projects_read_titles_and_years_from_the_text(documents):
-    projects, countries = groups.extract_projects(documents, groups.load("projects"))
+    declarations = groups.load_projects()
+    projects = groups.extract_projects(documents, declarations)
+    countries = groups.extract_project_countries(documents, declarations)
     fair = projects.set_index("project_id").loc["ilo_fair_recruitment_central_america"]
     assert (fair["start"], fair["end"]) == ("2022", "2024")
     assert fair["document_ids"] == "ilo_news_2022; ircc_news_release_2022"
     assert fair["title"].startswith("Fair Recruitment in Central America")
     named = countries[countries["group"] == "ilo_fair_recruitment_central_america"]
     assert sorted(set(named["country_as_printed"])) == ["Costa Rica", "Guatemala", "Honduras"]
+    # The primary description (the ILO's) gives the quote and lines, and comes first.
+    assert fair["document_id"] == "ilo_news_2022"
+    assert list(dict.fromkeys(named["document_id"])) == ["ilo_news_2022", "ircc_news_release_2022"]

@@ -48,7 +48,7 @@ def test_dagster_graph_is_generated_from_the_registry():
         expected = {c.name for c in checks.checks_of(name)}
         assert {key.name for key in node.check_keys} == expected, name
         if name in checks.published():
-            columns = node.metadata["dagster/column_schema"].schema.columns
+            columns = node.metadata["dagster/column_schema"].columns
             assert [c.name for c in columns] == schemas.load(name).field_names
 
 

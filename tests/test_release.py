@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import release
+from pipeline.errors import SourceError
+from pipeline.schemas import Constraints
 from tests.conftest import REPO, frictionless_validate
 
 
@@ -55,11 +57,50 @@ def fields(resources: dict, name: str) -> list[dict]:
         (lambda r: fields(r, "remittances").pop(), "major"),
         (lambda r: fields(r, "remittances")[2].update(type="string"), "major"),
         (lambda r: fields(r, "roxham_road_claims")[-4]["constraints"].update(minimum=5), "major"),
+        (lambda r: fields(r, "countries")[5].update(constraints={"required": True}), "major"),
+        (lambda r: fields(r, "countries")[2]["constraints"]["enum"].pop(), "major"),
+        (lambda r: fields(r, "roxham_road_claims")[-4]["constraints"].pop("minimum"), "patch"),
+        (lambda r: fields(r, "countries")[2]["constraints"]["enum"].append("Antarctica"), "patch"),
+        (lambda r: fields(r, "remittances")[2].update(description="Row order."), "patch"),
         (lambda r: r.pop("facts"), "major"),
     ],
 )
 def test_classify_suggests_the_bump(current, edit, level):
     assert release.classify(current, changed(current, edit))[0] == level
+
+
+def test_classify_reads_constraints_with_the_schema_model(current):
+    def misspelt(resources: dict) -> None:
+        fields(resources, "remittances")[2]["constraints"] = {"minimun": 1}
+
+    with pytest.raises(SourceError, match=r"remittances\.printed_order.*'minimun'"):
+        release.classify(current, changed(current, misspelt))
+
+
+# (tighter, looser) for each kind of constraint: the first refuses a value the second accepts.
+TIGHTER = {
+    "required": (Constraints(required=True), Constraints()),
+    "unique": (Constraints(unique=True), Constraints()),
+    "minimum raised": (Constraints(minimum=5), Constraints(minimum=0)),
+    "minimum added": (Constraints(minimum=0), Constraints()),
+    "maximum lowered": (Constraints(maximum=99.5), Constraints(maximum=100)),
+    "maximum added": (Constraints(maximum=100), Constraints()),
+    "pattern added": (Constraints(pattern="^[a-z]+$"), Constraints()),
+    "enum narrowed": (Constraints(enum=("a",)), Constraints(enum=("a", "b"))),
+    "enum added": (Constraints(enum=("a", "b")), Constraints()),
+}
+
+
+@pytest.mark.parametrize(("tighter", "looser"), TIGHTER.values(), ids=TIGHTER.keys())
+def test_tighter_than_each_constraint_kind(tighter, looser):
+    assert tighter.tighter_than(looser)
+    assert not looser.tighter_than(tighter)
+    assert not tighter.tighter_than(tighter)
+
+
+def test_a_changed_pattern_is_tighter_either_way():
+    old, new = Constraints(pattern="^[a-z]+$"), Constraints(pattern="^[a-z0-9]+$")
+    assert new.tighter_than(old) and old.tighter_than(new)
 
 
 def copy_package(target: Path) -> Path:

@@ -1,6 +1,3 @@
-import pytest
-
-from pipeline.errors import SourceError
 from pipeline.text import RawDocument
 
 DOC = RawDocument(
@@ -14,16 +11,17 @@ def test_flat_text_joins_lines_and_hyphenation():
     assert "with well-managed flows" in DOC.flat_text
 
 
-def test_find_unique_returns_sentence_and_lines():
-    match = DOC.find_unique(r"flows of (?P<value>[\d,]+) people", "loc")
-    assert match.groups["value"] == "1,234"
-    assert match.quote == "First line with well-managed flows of 1,234 people."
-    assert (match.line_start, match.line_end) == (1, 3)
-    assert match.group_lines["value"] == 3
+def test_offsets_map_back_to_their_lines():
+    assert [
+        DOC.line_at(DOC.flat_text.index(word)) for word in ("First", "managed", "sentence")
+    ] == [
+        1,
+        3,
+        5,
+    ]
 
 
-def test_find_unique_fails_on_no_match_and_on_two_matches():
-    with pytest.raises(SourceError, match=r"locator 'none'.*0 matches"):
-        DOC.find_unique(r"absent (?P<value>\d+)", "none")
-    with pytest.raises(SourceError, match=r"locator 'twice'.*2 matches at lines 3, 5"):
-        DOC.find_unique(r"(?P<value>1,234)", "twice")
+def test_sentence_span_is_the_sentence_around_a_passage():
+    start = DOC.flat_text.index("flows")
+    begin, end = DOC.sentence_span(start, start + len("flows of 1,234 people"))
+    assert DOC.flat_text[begin:end] == "First line with well-managed flows of 1,234 people."

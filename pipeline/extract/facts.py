@@ -1,24 +1,58 @@
-"""Statistics stated in prose, found by declared locators and normalised.
+"""Statistics stated in prose, found by the locators of sources/<document_id>/facts.yaml and
+normalised.
 
-A locator is a regular expression matched on a document's flattened text. Its named groups:
-`value` (the number as printed; required), `scale` ("million", "billion"), `hedge` (a word such
-as "roughly" that becomes the qualifier), and `start`/`end`/`year` (the period, read from the
-text). Everything numeric comes from the match; the declaration only says what it means.
+A fact's locator (pipeline/locate.py) names groups: `value` (the number as printed; required),
+`scale` ("million", "billion"), `hedge` (a word such as "roughly" that gives the qualifier, per
+pipeline/declarations/hedges.yaml), and `start`/`end`/`year` (the period, read from the text).
+Everything numeric comes from the match; the declaration only says what it means.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
-import yaml
 
+from pipeline import hedges, locate
 from pipeline.errors import SourceError
 from pipeline.extract.numbers import month_number, parse_decimal
+from pipeline.hedges import Hedges, Qualifier
 from pipeline.text import RawDocument
 
-LOCATORS = Path(__file__).resolve().parent.parent / "declarations" / "facts.yaml"
+
+class Fact(locate.Locator):
+    """A statistic: its locator and what the number is. `qualifier` is declared only for a bound
+    of a printed range ("60-70%"); otherwise the hedge word decides it."""
+
+    required_groups: ClassVar[tuple[str, ...]] = ("value",)
+    indicator: str
+    unit: str
+    geography: str | None = None
+    country_iso3: str | None = None
+    qualifier: Qualifier | None = None
+
+
+class FactsFile(locate.LocatorFile):
+    facts: list[Fact]
+
+
+@dataclass(frozen=True)
+class FactDeclarations:
+    sources: tuple[locate.Sourced[FactsFile], ...]
+    hedges: Hedges
+
+
+@cache
+def load_facts(root: Path = locate.DECLARATIONS) -> FactDeclarations:
+    """The facts of every document, with the hedge words that give their qualifiers."""
+    return FactDeclarations(
+        locate.load_sources(FactsFile, "facts", root), hedges.load(root / hedges.HEDGES.name)
+    )
+
 
 # English number words, for statements such as "Thirty percent" or "six have launched".
 _UNITS = (
@@ -36,30 +70,6 @@ NUMBER_WORDS = {word: index for index, word in enumerate(_UNITS.split())} | {
     "hundred": 100,
 }
 SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-# Hedge words -> qualifier; a statement without one is exact.
-QUALIFIERS = {
-    "roughly": "approximately",
-    "approximately": "approximately",
-    "about": "approximately",
-    "around": "approximately",
-    "some": "approximately",
-    "an estimated": "approximately",
-    "almost": "at most",
-    "nearly": "at most",
-    "just under": "at most",
-    "under": "at most",
-    "up to": "at most",
-    "less than": "at most",
-    "over": "at least",
-    "more than": "at least",
-    "at least": "at least",
-    "just over": "at least",
-    "slightly more than": "at least",
-}
-
-
-def load_locators(path: Path = LOCATORS) -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["facts"]
 
 
 def number_of(printed: str) -> float:
@@ -84,46 +94,40 @@ def partial_date(printed: str) -> str:
     raise ValueError(f"not a date: {printed!r}")
 
 
-def extract_fact(doc: RawDocument, locator: dict) -> dict:
-    within = None
-    if "after" in locator:
-        anchor = doc.find_unique(locator["after"], f"{locator['fact_id']}.after")
-        within = (anchor.line_start, anchor.line_start + locator["lines"])
-    match = doc.find_unique(locator["pattern"], locator["fact_id"], within=within)
+def _fact_row(document: RawDocument, fact: Fact, hedge_words: Hedges) -> dict:
+    """The row of `fact`, read from its match in `document`."""
+    match = locate.locate(document, fact)
     groups = match.groups
-    where = (doc.path, match.line_start)
+    where = (document.path, match.line_start)
     try:
-        value = number_of(groups["value"])
-        scale = groups.get("scale", "").lower()
-        value *= SCALES.get(scale, 1)
+        scale = SCALES.get(groups.get("scale", "").lower(), 1)
+        value = number_of(groups["value"]) * scale
         start = groups.get("start") or groups.get("year")
         end = groups.get("end") or groups.get("year")
         period_start = partial_date(start) if start else None
         period_end = partial_date(end) if end else None
     except (KeyError, ValueError) as error:
         raise SourceError(
-            *where, f"a number and period readable by locator {locator['fact_id']!r}", match.quote
+            *where, f"a number and period readable by locator {fact.id!r}", match.quote
         ) from error
-    hedge = groups.get("hedge", "").lower()
-    if hedge and hedge not in QUALIFIERS:
-        raise SourceError(*where, f"a known hedge word for {locator['fact_id']!r}", hedge)
+    hedged = hedge_words.qualifier_of(groups.get("hedge"))
+    if hedged is None:
+        raise SourceError(*where, f"a known hedge word for {fact.id!r}", groups["hedge"])
     printed = groups["value"] + (f" {groups['scale']}" if groups.get("scale") else "")
     return {
-        "fact_id": locator["fact_id"],
-        "document_id": doc.document_id,
-        "indicator": locator["indicator"],
+        "fact_id": fact.id,
+        "document_id": document.document_id,
+        "indicator": fact.indicator,
         "value": round(value, 6),
-        "unit": locator["unit"],
-        # A range bound ("60-70%") declares its qualifier; otherwise the hedge word decides.
-        "qualifier": locator.get("qualifier") or QUALIFIERS.get(hedge, "exact"),
+        "unit": fact.unit,
+        "qualifier": fact.qualifier or hedged,
         "hedge_as_printed": groups.get("hedge"),
         "value_as_printed": printed,
-        "rounding_unit": 10.0 ** -len(groups["value"].partition(".")[2].rstrip("%"))
-        * SCALES.get(scale, 1),
+        "rounding_unit": 10.0 ** -len(groups["value"].partition(".")[2].rstrip("%")) * scale,
         "period_start": period_start,
         "period_end": period_end,
-        "geography": locator.get("geography"),
-        "country_iso3": locator.get("country_iso3"),
+        "geography": fact.geography,
+        "country_iso3": fact.country_iso3,
         "quote": match.quote,
         "line_start": match.line_start,
         "line_end": match.line_end,
@@ -131,6 +135,13 @@ def extract_fact(doc: RawDocument, locator: dict) -> dict:
     }
 
 
-def extract_facts(documents: dict[str, RawDocument], locators: list[dict]) -> pd.DataFrame:
-    rows = [extract_fact(documents[loc["document_id"]], loc) for loc in locators]
+def extract_facts(
+    documents: dict[str, RawDocument], declarations: FactDeclarations
+) -> pd.DataFrame:
+    """One row per fact, documents in their declared order, each file's facts in its order."""
+    rows = [
+        _fact_row(source.document(documents), fact, declarations.hedges)
+        for source in declarations.sources
+        for fact in source.declarations.facts
+    ]
     return pd.DataFrame(rows)

@@ -1,26 +1,155 @@
-"""Projects and programmes, and country memberships of groups, found by declared locators."""
+"""Country memberships of groups, and the projects and programmes the documents describe.
+
+Both are found by locators declared per document (sources/<document_id>/memberships.yaml and
+projects.yaml); what a group or a project is, whatever the document, is declared once in
+pipeline/declarations/groups.yaml and projects.yaml.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
-import yaml
 
+from pipeline import declared, locate
+from pipeline.errors import SourceError
 from pipeline.extract.facts import partial_date
-from pipeline.text import Match, RawDocument
+from pipeline.text import RawDocument
 
-DECLARATIONS = Path(__file__).resolve().parent.parent / "declarations"
-
-
-def load(name: str) -> list[dict]:
-    spec = yaml.safe_load((DECLARATIONS / f"{name}.yaml").read_text(encoding="utf-8"))
-    return spec[name if name != "memberships" else "groups"]
-
+GROUPS = "groups.yaml"
+PROJECTS = "projects.yaml"
 
 # Between two names of a printed list: a comma (maybe with "and"), or "and".
 LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+
+
+class MembershipList(locate.Locator):
+    """A printed list of a group's countries (the `countries` group: "A, B, and C")."""
+
+    required_groups: ClassVar[tuple[str, ...]] = ("countries",)
+    group: str
+    role: str
+
+
+class MembershipsFile(locate.LocatorFile):
+    lists: list[MembershipList]
+
+
+class Group(declared.Declared):
+    group: str
+    group_type: str
+
+
+class Groups(declared.Declared):
+    groups: list[Group]
+
+
+@dataclass(frozen=True)
+class MembershipDeclarations:
+    groups: tuple[Group, ...]  # the order memberships are published in
+    lists: tuple[locate.Sourced[MembershipsFile], ...]
+
+
+class ProjectDescription(locate.Locator):
+    """A passage describing a project; it may name its title, start, end and countries."""
+
+    project: str  # a project_id of pipeline/declarations/projects.yaml
+
+
+class ProjectsFile(locate.LocatorFile):
+    descriptions: list[ProjectDescription]
+
+
+class Project(declared.Declared):
+    project_id: str
+    kind: str
+    funder: str
+    implementer: str
+    status: str
+    primary_document: str  # whose description gives the project's quote and lines
+
+
+class Projects(declared.Declared):
+    projects: list[Project]
+
+
+Described = tuple[locate.Sourced[ProjectsFile], ProjectDescription]
+
+
+@dataclass(frozen=True)
+class ProjectDeclarations:
+    projects: tuple[Project, ...]  # the order projects are published in
+    descriptions: tuple[locate.Sourced[ProjectsFile], ...]
+
+    def described_in(self, project: Project) -> list[Described]:
+        """The descriptions of `project`: its primary document's first, then the others in
+        document order."""
+        found = [
+            (source, description)
+            for source in self.descriptions
+            for description in source.declarations.descriptions
+            if description.project == project.project_id
+        ]
+        return sorted(found, key=lambda item: item[0].document_id != project.primary_document)
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def _declared_once(names: Iterable[str], path: Path, what: str) -> set[str]:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise SourceError(declared.relative(path), None, f"each {what} declared once", name)
+        seen.add(name)
+    return seen
+
+
+@cache
+def load_memberships(root: Path = locate.DECLARATIONS) -> MembershipDeclarations:
+    """The groups and every document's lists of their countries."""
+    groups = declared.load(Groups, root / GROUPS).groups
+    known = _declared_once((g.group for g in groups), root / GROUPS, "group")
+    lists = locate.load_sources(MembershipsFile, "memberships", root)
+    for source in lists:
+        for listing in source.declarations.lists:
+            if listing.group not in known:
+                raise SourceError(source.path, None, f"a group of {GROUPS}", listing.group)
+    return MembershipDeclarations(tuple(groups), lists)
+
+
+@cache
+def load_projects(root: Path = locate.DECLARATIONS) -> ProjectDeclarations:
+    """The projects and every document's descriptions of them; each project is described in
+    its primary document."""
+    projects = declared.load(Projects, root / PROJECTS).projects
+    known = _declared_once((p.project_id for p in projects), root / PROJECTS, "project")
+    descriptions = locate.load_sources(ProjectsFile, "projects", root)
+    for source in descriptions:
+        for description in source.declarations.descriptions:
+            if description.project not in known:
+                raise SourceError(
+                    source.path, None, f"a project of {PROJECTS}", description.project
+                )
+    loaded = ProjectDeclarations(tuple(projects), descriptions)
+    for project in projects:
+        described = loaded.described_in(project)
+        if not described or described[0][0].document_id != project.primary_document:
+            raise SourceError(
+                declared.relative(root / PROJECTS),
+                None,
+                f"a description of {project.project_id!r} in its primary document",
+                project.primary_document,
+            )
+    return loaded
+
+
+# --- extraction -------------------------------------------------------------------------------
 
 
 def split_countries(printed: str) -> list[tuple[str, int]]:
@@ -36,75 +165,96 @@ def split_countries(printed: str) -> list[tuple[str, int]]:
     return names
 
 
-def _country_rows(doc: RawDocument, match: Match, **fields) -> list[dict]:
+def _country_rows(document: RawDocument, match: locate.Match, **fields: str) -> list[dict]:
     printed = match.groups["countries"]
     start = match.group_offsets["countries"]
     return [
         {
             **fields,
             "country_as_printed": name,
-            "document_id": doc.document_id,
-            "line": doc.line_at(start + offset),
+            "document_id": document.document_id,
+            "line": document.line_at(start + offset),
         }
         for name, offset in split_countries(printed)
     ]
 
 
-def extract_memberships(documents: dict[str, RawDocument], groups: list[dict]) -> pd.DataFrame:
+def extract_memberships(
+    documents: dict[str, RawDocument], declarations: MembershipDeclarations
+) -> pd.DataFrame:
+    """One row per country of each printed list, group by group (in declared order), then
+    document by document: a group listed by two documents keeps its rows together."""
+    group_types = {group.group: group.group_type for group in declarations.groups}
+    rank = {group: index for index, group in enumerate(group_types)}
+    listed = [
+        (source, listing) for source in declarations.lists for listing in source.declarations.lists
+    ]
     rows = []
-    for group in groups:
-        for listing in group["lists"]:
-            doc = documents[listing["document_id"]]
-            locator_id = f"memberships.{group['group']}.{listing['role']}"
-            match = doc.find_unique(listing["pattern"], locator_id)
-            rows += _country_rows(
-                doc,
-                match,
-                group=group["group"],
-                group_type=group["group_type"],
-                role=listing["role"],
-            )
+    for source, listing in sorted(listed, key=lambda item: rank[item[1].group]):
+        document = source.document(documents)
+        rows += _country_rows(
+            document,
+            locate.locate(document, listing),
+            group=listing.group,
+            group_type=group_types[listing.group],
+            role=listing.role,
+        )
     return pd.DataFrame(rows)
 
 
-def extract_projects(
-    documents: dict[str, RawDocument], projects: list[dict]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(one row per project, one row per project country and describing document)."""
-    rows, countries = [], []
-    for project in projects:
+def _located(
+    documents: dict[str, RawDocument], declarations: ProjectDeclarations
+) -> Iterator[tuple[Project, list[tuple[RawDocument, locate.Match]]]]:
+    """Each project with the matches of its descriptions, the primary one first."""
+    for project in declarations.projects:
         matches = []
-        for index, description in enumerate(project["described_in"]):
-            doc = documents[description["document_id"]]
-            match = doc.find_unique(
-                description["pattern"], f"projects.{project['project_id']}.{index}"
-            )
-            matches.append((doc, match))
-            if "countries" in match.groups:
-                countries += _country_rows(
-                    doc,
-                    match,
-                    group=project["project_id"],
-                    group_type=project["kind"],
-                    role="project country",
-                )
+        for source, description in declarations.described_in(project):
+            document = source.document(documents)
+            matches.append((document, locate.locate(document, description)))
+        yield project, matches
+
+
+def extract_projects(
+    documents: dict[str, RawDocument], declarations: ProjectDeclarations
+) -> pd.DataFrame:
+    """One row per project: what is declared, and the title and years its descriptions print."""
+    rows = []
+    for project, matches in _located(documents, declarations):
         found = {k: v for _, m in matches for k, v in m.groups.items()}
-        primary_doc, primary = matches[0]
+        primary_document, primary = matches[0]
         rows.append(
             {
-                "project_id": project["project_id"],
+                "project_id": project.project_id,
                 "title": " ".join(found.get("title", "").split()) or None,
-                "kind": project["kind"],
-                "funder": project["funder"],
-                "implementer": project["implementer"],
-                "status": project["status"],
+                "kind": project.kind,
+                "funder": project.funder,
+                "implementer": project.implementer,
+                "status": project.status,
                 "start": partial_date(found["start"]) if "start" in found else None,
                 "end": partial_date(found["end"]) if "end" in found else None,
-                "document_id": primary_doc.document_id,
+                "document_id": primary_document.document_id,
                 "document_ids": "; ".join(dict.fromkeys(d.document_id for d, _ in matches)),
                 "quote": primary.quote,
                 "line_start": primary.line_start,
                 "line_end": primary.line_end,
             }
         )
-    return pd.DataFrame(rows), pd.DataFrame(countries)
+    return pd.DataFrame(rows)
+
+
+def extract_project_countries(
+    documents: dict[str, RawDocument], declarations: ProjectDeclarations
+) -> pd.DataFrame:
+    """One row per country a project's description names, per describing document."""
+    rows = []
+    for project, matches in _located(documents, declarations):
+        for document, match in matches:
+            if "countries" in match.groups:
+                rows += _country_rows(
+                    document,
+                    match,
+                    group=project.project_id,
+                    group_type=project.kind,
+                    role="project country",
+                )
+    return pd.DataFrame(rows)

@@ -1,51 +1,86 @@
-"""The working paper's prose paragraph on resettlement to Canada by region of origin."""
+"""Prose paragraphs on resettlement to Canada by region of origin (the working paper's), found
+by the locators of sources/<document_id>/resettlement_by_region.yaml."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
-import yaml
 
+from pipeline import locate
 from pipeline.errors import SourceError
 from pipeline.extract.numbers import first_day, last_day, month_year, parse_integer
 from pipeline.text import RawDocument
 
-LOCATORS = Path(__file__).resolve().parent.parent / "declarations" / "resettlement_by_region.yaml"
+
+class ResettlementTotal(locate.Locator):
+    """The stated total and its period ('From January 2015 to June 2020 ...')."""
+
+    required_groups: ClassVar[tuple[str, ...]] = ("value", "period_start", "period_end")
 
 
-def load_locators() -> dict:
-    return yaml.safe_load(LOCATORS.read_text(encoding="utf-8"))
+class Region(locate.Locator):
+    """One region's count."""
+
+    required_groups: ClassVar[tuple[str, ...]] = ("value",)
+    region: str
 
 
-def parse_resettlement(doc: RawDocument, locators: dict) -> pd.DataFrame:
-    total = doc.find_unique(locators["total"]["pattern"], "resettlement_by_region.total")
+class ResettlementFile(locate.LocatorFile):
+    total: ResettlementTotal
+    regions: list[Region]
+
+
+ResettlementDeclarations = tuple[locate.Sourced[ResettlementFile], ...]
+
+
+@cache
+def load_resettlement_by_region(root: Path = locate.DECLARATIONS) -> ResettlementDeclarations:
+    return locate.load_sources(ResettlementFile, "resettlement_by_region", root)
+
+
+def _paragraph_rows(document: RawDocument, paragraph: ResettlementFile) -> list[dict]:
+    total = locate.locate(document, paragraph.total)
     try:
         start_year, start_month = month_year(total.groups["period_start"])
         end_year, end_month = month_year(total.groups["period_end"])
     except ValueError as error:
         raise SourceError(
-            doc.path, total.line_start, "a period 'Month YYYY to Month YYYY'", total.quote
+            document.path, total.line_start, "a period 'Month YYYY to Month YYYY'", total.quote
         ) from error
     total_resettled = parse_integer(total.groups["value"])
     rows = []
-    for locator in locators["regions"]:
-        match = doc.find_unique(locator["pattern"], f"resettlement_by_region.{locator['region']}")
+    for region in paragraph.regions:
+        match = locate.locate(document, region)
         resettled = parse_integer(match.groups["value"])
         rows.append(
             {
-                "region": locator["region"],
+                "region": region.region,
                 "resettled": resettled,
                 "total_resettled": total_resettled,
                 "share_pct": round(100 * resettled / total_resettled, 2),
                 "period_start": first_day(start_year, start_month),
                 "period_end": last_day(end_year, end_month),
                 "quote": match.quote,
-                "document_id": doc.document_id,
+                "document_id": document.document_id,
                 "line_start": match.line_start,
                 "line_end": match.line_end,
             }
         )
-    frame = pd.DataFrame(rows)
-    frame["unexplained_resettled"] = total_resettled - frame["resettled"].sum()
-    return frame
+    # What the stated total leaves once the regions are counted.
+    unexplained = total_resettled - sum(row["resettled"] for row in rows)
+    return [{**row, "unexplained_resettled": unexplained} for row in rows]
+
+
+def extract_resettlement_by_region(
+    documents: dict[str, RawDocument], declarations: ResettlementDeclarations
+) -> pd.DataFrame:
+    """One row per region of each declared paragraph, with the paragraph's total and period."""
+    rows = [
+        row
+        for source in declarations
+        for row in _paragraph_rows(source.document(documents), source.declarations)
+    ]
+    return pd.DataFrame(rows)

@@ -1,44 +1,46 @@
 """Texts the reconciliation rules compare (a title's period, a quotation's speaker), found by
-the locators of pipeline/declarations/texts.yaml: one row per named group."""
+the locators of sources/<document_id>/texts.yaml: one row per named group."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline import declared
+from pipeline import locate
 from pipeline.text import RawDocument
 
-TEXTS = Path(__file__).resolve().parent.parent / "declarations" / "texts.yaml"
+
+class TextsFile(locate.LocatorFile):
+    texts: list[locate.Locator]
 
 
-class TextLocator(declared.Declared):
-    document_id: str
-    pattern: str
+TextDeclarations = tuple[locate.Sourced[TextsFile], ...]
 
 
-class TextLocators(declared.Declared):
-    texts: dict[str, TextLocator]
+@cache
+def load_texts(root: Path = locate.DECLARATIONS) -> TextDeclarations:
+    return locate.load_sources(TextsFile, "texts", root)
 
 
-def load_locators(path: Path = TEXTS) -> TextLocators:
-    return declared.load(TextLocators, path)
-
-
-def extract_texts(documents: dict[str, RawDocument], locators: TextLocators) -> pd.DataFrame:
+def extract_texts(
+    documents: dict[str, RawDocument], declarations: TextDeclarations
+) -> pd.DataFrame:
     """text_id (`<locator>.<group>`), the text (whitespace collapsed), document and lines."""
     rows = []
-    for name, locator in locators.texts.items():
-        match = documents[locator.document_id].find_unique(locator.pattern, name)
-        rows += [
-            {
-                "text_id": f"{name}.{group}",
-                "text": " ".join(value.split()),
-                "document_id": locator.document_id,
-                "line_start": match.line_start,
-                "line_end": match.line_end,
-            }
-            for group, value in match.groups.items()
-        ]
+    for source in declarations:
+        document = source.document(documents)
+        for locator in source.declarations.texts:
+            match = locate.locate(document, locator)
+            rows += [
+                {
+                    "text_id": f"{locator.id}.{group}",
+                    "text": " ".join(value.split()),
+                    "document_id": document.document_id,
+                    "line_start": match.line_start,
+                    "line_end": match.line_end,
+                }
+                for group, value in match.groups.items()
+            ]
     return pd.DataFrame(rows)

@@ -1,0 +1,199 @@
+"""The locator engine: every passage read from prose is declared as a `Locator` and found by
+`locate`.
+
+A locator is a regular expression that must match exactly once in a document's flattened text
+(pipeline/text.py), optionally only within `lines` lines after the sentence of a unique `after`
+anchor (for documents that repeat a passage, as the FOCAL deck repeats a slide). Its named
+groups are what the extraction reads; the match's quote is the sentence(s) around it.
+
+Locators are declared per document: pipeline/declarations/sources/<document_id>/<kind>.yaml,
+one file per kind of extraction the document has (facts, memberships, projects,
+resettlement_by_region, texts). The folder names the document, so a new source is a new folder.
+Folders are read in the order of pipeline/declarations/sources.yaml (then any other folder by
+name), and each file from top to bottom: that is the order of the facts and texts, and of the
+lists of a group and the descriptions of a project (after its primary one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import ClassVar, Generic, TypeVar
+
+from pydantic import field_validator, model_validator
+
+from pipeline import declared
+from pipeline.errors import SourceError
+from pipeline.text import RawDocument
+
+DECLARATIONS = Path(__file__).resolve().parent / "declarations"
+SOURCES = "sources"  # the folder of per-document declarations, under DECLARATIONS
+ORDER = "sources.yaml"  # the order in which the documents' folders are read
+KINDS = ("facts", "memberships", "projects", "resettlement_by_region", "texts")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A locator's match: the sentence(s) quoted, the named groups and the lines they are on."""
+
+    quote: str
+    groups: dict[str, str]
+    line_start: int
+    line_end: int
+    group_lines: dict[str, int]
+    group_offsets: dict[str, int]
+
+
+class Locator(declared.Declared):
+    """Where a passage is: `pattern` matches once in the document, or once within `lines`
+    lines after the sentence of the unique match of `after`. A kind of locator adds what the
+    passage means, and the named groups its pattern must have (`required_groups`)."""
+
+    required_groups: ClassVar[tuple[str, ...]] = ()
+    id: str
+    pattern: str
+    after: str | None = None
+    lines: int | None = None
+
+    @field_validator("pattern", "after")
+    @classmethod
+    def _is_a_regular_expression(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"not a regular expression: {error}") from error
+        return value
+
+    @model_validator(mode="after")
+    def _is_complete(self) -> Locator:
+        if (self.after is None) != (self.lines is None):
+            raise ValueError("a window needs both `after` and `lines`")
+        named = re.compile(self.pattern).groupindex
+        missing = [group for group in self.required_groups if group not in named]
+        if missing:
+            raise ValueError(f"the pattern of {self.id!r} needs the named groups {missing}")
+        return self
+
+
+def locate(document: RawDocument, locator: Locator) -> Match:
+    """The single match of `locator` in `document`; none or several is an error naming the raw
+    file and the locator."""
+    window = None
+    if locator.after is not None:
+        anchor = _match_once(document, locator.after, f"{locator.id}.after")
+        window = (anchor.line_start, anchor.line_start + locator.lines)
+    return _match_once(document, locator.pattern, locator.id, window)
+
+
+def _match_once(
+    document: RawDocument, pattern: str, name: str, window: tuple[int, int] | None = None
+) -> Match:
+    matches = list(re.finditer(pattern, document.flat_text))
+    if window is not None:
+        matches = [m for m in matches if window[0] <= document.line_at(m.start()) <= window[1]]
+    if len(matches) != 1:
+        lines = ", ".join(str(document.line_at(m.start())) for m in matches) or "none"
+        raise SourceError(
+            document.path,
+            None,
+            f"locator {name!r} to match exactly once (pattern {pattern!r})",
+            f"{len(matches)} matches at lines {lines}",
+        )
+    m = matches[0]
+    start, end = document.sentence_span(m.start(), m.end())
+    found = {k: v for k, v in m.groupdict().items() if v is not None}
+    return Match(
+        quote=document.flat_text[start:end],
+        groups=found,
+        line_start=document.line_at(start),
+        line_end=document.line_at(end - 1),
+        group_lines={k: document.line_at(m.start(k)) for k in found},
+        group_offsets={k: m.start(k) for k in found},
+    )
+
+
+# --- per-document declarations ------------------------------------------------------------
+
+
+class LocatorFile(declared.Declared):
+    """Base of the model of a per-document declaration file: its locators are its fields, or
+    the items of its list fields."""
+
+    def locators(self) -> list[Locator]:
+        found: list[Locator] = []
+        for value in dict(self).values():
+            items = value if isinstance(value, list) else [value]
+            found += [item for item in items if isinstance(item, Locator)]
+        return found
+
+
+F = TypeVar("F", bound=LocatorFile)
+
+
+@dataclass(frozen=True)
+class Sourced(Generic[F]):
+    """The declarations of one kind for one document (sources/<document_id>/<kind>.yaml)."""
+
+    document_id: str
+    path: str  # the declaration file, for error messages
+    declarations: F
+
+    def document(self, documents: dict[str, RawDocument]) -> RawDocument:
+        """The document the folder is named after; a folder of an unknown document is refused
+        here, where the documents are known."""
+        if self.document_id not in documents:
+            raise SourceError(
+                self.path,
+                None,
+                "a folder named after a document of raw/manifest.yaml",
+                self.document_id,
+            )
+        return documents[self.document_id]
+
+
+class SourceOrder(declared.Declared):
+    order: list[str]
+
+
+@cache
+def load_sources(model: type[F], kind: str, root: Path = DECLARATIONS) -> tuple[Sourced[F], ...]:
+    """Every sources/<document_id>/<kind>.yaml under `root` as a `model`, in document order.
+    A locator id is declared once per kind, over all documents."""
+    loaded = tuple(
+        Sourced(folder.name, declared.relative(path), declared.load(model, path))
+        for folder in document_folders(root)
+        if (path := folder / f"{kind}.yaml").exists()
+    )
+    seen: set[str] = set()
+    for source in loaded:
+        for locator in source.declarations.locators():
+            if locator.id in seen:
+                raise SourceError(source.path, None, f"{kind} locator ids used once", locator.id)
+            seen.add(locator.id)
+    return loaded
+
+
+@cache
+def document_folders(root: Path = DECLARATIONS) -> tuple[Path, ...]:
+    """The folders of sources/: those listed in sources.yaml in that order, then the others by
+    name. A listed name without a folder, or a file that is no known kind, is an error."""
+    order = declared.load(SourceOrder, root / ORDER).order
+    folders = {path.name: path for path in sorted((root / SOURCES).iterdir()) if path.is_dir()}
+    missing = [name for name in order if name not in folders]
+    if missing:
+        where = declared.relative(root / ORDER)
+        raise SourceError(where, None, "a folder in sources/ for each listed document", missing[0])
+    kinds = ", ".join(f"{kind}.yaml" for kind in KINDS)
+    for folder in folders.values():
+        for path in sorted(folder.iterdir()):
+            # A misspelt file name would otherwise be silently skipped, like a misspelt key.
+            if path.name.startswith("."):
+                continue  # editors' and systems' hidden files
+            if path.suffix != ".yaml" or path.stem not in KINDS:
+                where = declared.relative(folder)
+                raise SourceError(where, None, f"declaration files among {kinds}", path.name)
+    unlisted = [path for name, path in folders.items() if name not in order]
+    return tuple([folders[name] for name in order] + unlisted)

@@ -1,0 +1,240 @@
+"""The locator engine and the per-document declarations every prose extraction goes through."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pipeline import declared, locate
+from pipeline.errors import SourceError
+from pipeline.extract import facts, groups, resettlement, texts
+from pipeline.text import RawDocument
+
+DOC = RawDocument(
+    "d",
+    "raw/d.txt",
+    "First line with\nwell-\nmanaged flows of 1,234 people. Next\n\nsentence has 1,234 too.",
+)
+
+
+def locator(pattern: str, name: str = "loc", **window: str | int) -> locate.Locator:
+    return locate.Locator(id=name, pattern=pattern, **window)
+
+
+# --- the engine -------------------------------------------------------------------------------
+
+
+def test_match_is_the_sentence_with_groups_and_lines():
+    match = locate.locate(DOC, locator(r"flows of (?P<value>[\d,]+) people"))
+    assert match.groups["value"] == "1,234"
+    assert match.quote == "First line with well-managed flows of 1,234 people."
+    assert (match.line_start, match.line_end) == (1, 3)
+    assert match.group_lines["value"] == 3
+    assert DOC.flat_text[match.group_offsets["value"] :].startswith("1,234 people")
+
+
+def test_no_match_or_two_matches_name_the_raw_file_and_the_locator():
+    with pytest.raises(SourceError, match=r"^raw/d.txt: .*locator 'none'.*0 matches"):
+        locate.locate(DOC, locator(r"absent (?P<value>\d+)", "none"))
+    with pytest.raises(
+        SourceError, match=r"^raw/d.txt: .*locator 'twice'.*2 matches at lines 3, 5"
+    ):
+        locate.locate(DOC, locator(r"(?P<value>1,234)", "twice"))
+
+
+def test_a_window_after_an_anchor_picks_one_of_two_matches():
+    repeated = RawDocument(
+        "r", "raw/r.txt", "Slide one\n\nWe saw 5 cases.\n\nSlide two\n\nWe saw 5 cases."
+    )
+    match = locate.locate(repeated, locator(r"saw (?P<value>\d+)", after="Slide two", lines=2))
+    assert match.line_start == 7
+    with pytest.raises(SourceError, match=r"locator 'loc.after'.*0 matches"):
+        locate.locate(repeated, locator(r"saw (?P<value>\d+)", after="Slide three", lines=2))
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"pattern": "(unclosed"}, "not a regular expression"),
+        ({"pattern": "x", "after": "Next"}, "both `after` and `lines`"),
+    ],
+)
+def test_a_malformed_locator_is_refused(fields, problem):
+    with pytest.raises(SourceError, match=problem):
+        declared.validate(locate.Locator, {"id": "loc", **fields}, "f.yaml")
+
+
+# --- declarations: one misspelt key of each kind --------------------------------------------
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A copy of pipeline/declarations to break."""
+    copy = tmp_path / "declarations"
+    shutil.copytree(locate.DECLARATIONS, copy)
+    return copy
+
+
+def edit(root: Path, file: str, old: str, new: str) -> None:
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+LOADERS: dict[str, Callable[[Path], object]] = {
+    "facts": facts.load_facts,
+    "memberships": groups.load_memberships,
+    "projects": groups.load_projects,
+    "resettlement_by_region": resettlement.load_resettlement_by_region,
+    "texts": texts.load_texts,
+}
+
+
+@pytest.mark.parametrize(
+    ("loader", "file", "old", "new", "key"),
+    [
+        (
+            "facts",
+            "sources/working_paper_2020/facts.yaml",
+            "  geography: Latin America\n",
+            "  geograpy: Latin America\n",
+            "facts.0.geograpy",
+        ),
+        (
+            "memberships",
+            "sources/working_paper_2020/memberships.yaml",
+            "role: member state",
+            "rol: member state",
+            "lists.0.role",
+        ),
+        (
+            "projects",
+            "sources/ilo_news_2022/projects.yaml",
+            "  project: ilo_venezuelan_employability",
+            "  projet: ilo_venezuelan_employability",
+            "descriptions.0.project",
+        ),
+        (
+            "memberships",
+            "groups.yaml",
+            "  group_type: regional consultative process",
+            "  group_typ: regional consultative process",
+            "groups.0.group_type",
+        ),
+        (
+            "projects",
+            "projects.yaml",
+            "  primary_document: ilo_news_2022",
+            "  primary_doc: ilo_news_2022",
+            "projects.0.primary_document",
+        ),
+        (
+            "resettlement_by_region",
+            "sources/working_paper_2020/resettlement_by_region.yaml",
+            "  region: Asia-Pacific",
+            "  regoin: Asia-Pacific",
+            "regions.2.region",
+        ),
+        (
+            "texts",
+            "sources/ilo_news_2022/texts.yaml",
+            "- id: fair_recruitment_quote_ilo",
+            "- ids: fair_recruitment_quote_ilo",
+            "texts.0.id",
+        ),
+        ("texts", "sources.yaml", "order:", "ordre:", "order"),
+    ],
+)
+def test_a_misspelt_key_is_refused_naming_file_and_key(root, loader, file, old, new, key):
+    edit(root, file, old, new)
+    with pytest.raises(SourceError) as error:
+        LOADERS[loader](root)
+    assert error.value.path == str(root / file)
+    assert f"(key {key!r})" in error.value.expected
+
+
+@pytest.mark.parametrize(
+    ("loader", "file", "old", "new", "problem"),
+    [
+        (
+            "facts",
+            "sources/ilo_news_2022/facts.yaml",
+            "- id: ilo_new_projects",
+            "- id: ircc_new_ilo_projects",
+            "facts locator ids used once",
+        ),
+        (
+            "facts",
+            "sources/ilo_news_2022/facts.yaml",
+            "(?P<value>two) new projects",
+            "(?P<number>two) new projects",
+            r"needs the named groups \['value'\]",
+        ),
+        ("memberships", "groups.yaml", "- group: MERCOSUR", "- group: Mercosur", "a group of"),
+        (
+            "projects",
+            "projects.yaml",
+            "  primary_document: ilo_news_2022",
+            "  primary_document: working_paper_2020",
+            "a description of 'ilo_venezuelan_employability' in its primary document",
+        ),
+        (
+            "projects",
+            "sources/ilo_news_2022/projects.yaml",
+            "  project: ilo_venezuelan_employability",
+            "  project: ilo_venezuelan_employment",
+            "a project of projects.yaml",
+        ),
+        ("texts", "sources.yaml", "- ilo_news_2022", "- ilo_news_2020", "a folder in sources/"),
+    ],
+)
+def test_inconsistent_declarations_are_refused(root, loader, file, old, new, problem):
+    edit(root, file, old, new)
+    with pytest.raises(SourceError, match=problem):
+        LOADERS[loader](root)
+
+
+def test_a_misspelt_file_name_is_refused(root):
+    folder = root / "sources" / "ilo_news_2022"
+    (folder / "texts.yaml").rename(folder / "text.yaml")
+    with pytest.raises(SourceError, match="declaration files among") as error:
+        texts.load_texts(root)
+    assert error.value.found == "text.yaml"
+
+
+# --- declarations: the folder names a document ----------------------------------------------
+
+
+def test_a_folder_named_after_an_unknown_document_is_refused(root, documents):
+    folder = root / "sources" / "unknown_report_2021"
+    folder.mkdir()
+    (folder / "texts.yaml").write_text(
+        "texts:\n- {id: unknown_title, pattern: 'Title (?P<title>.+)'}\n", encoding="utf-8"
+    )
+    declarations = texts.load_texts(root)
+    # A folder not listed in sources.yaml is read after the listed ones.
+    assert declarations[-1].document_id == "unknown_report_2021"
+    with pytest.raises(SourceError, match=r"a document of raw/manifest\.yaml") as error:
+        texts.extract_texts(documents, declarations)
+    assert error.value.path == str(folder / "texts.yaml")
+    assert error.value.found == "unknown_report_2021"
+
+
+def test_a_renamed_folder_is_refused_by_every_extraction(root, documents):
+    (root / "sources" / "ilo_news_2022").rename(root / "sources" / "ilo_news_2023")
+    edit(root, "sources.yaml", "- ilo_news_2022", "- ilo_news_2023")
+    for extract, load in (
+        (facts.extract_facts, facts.load_facts),
+        (texts.extract_texts, texts.load_texts),
+    ):
+        with pytest.raises(SourceError, match=r"sources/ilo_news_2023/\w+\.yaml.*ilo_news_2023"):
+            extract(documents, load(root))
+
+
+def test_the_declarations_are_the_documents_of_the_manifest(documents):
+    folders = [folder.name for folder in locate.document_folders()]
+    assert sorted(folders) == sorted(documents)
