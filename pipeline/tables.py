@@ -179,4 +179,4 @@ def reconciliation(
         "facts": facts,
         "texts": rule_texts,
     }
-    return reconcile.reconcile(tables, reconcile.load_declarations(), raw_documents.documents)
+    return reconcile.reconcile(tables, reconcile.load_rules(), raw_documents.paths)

@@ -9,7 +9,10 @@ import pytest
 
 from tests.conftest import REPO
 
-EXAMPLES = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text("utf-8"), re.S)
+# The loading examples are the top-level python blocks (the ones inside list items show code).
+EXAMPLES = re.findall(
+    r"^```python\n(.*?)^```", (REPO / "README.md").read_text("utf-8"), re.S | re.M
+)
 
 
 @pytest.mark.parametrize("code", EXAMPLES, ids=[c.splitlines()[0] for c in EXAMPLES])

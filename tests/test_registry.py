@@ -61,7 +61,7 @@ def registry_key(name: str):
 def test_reconciliation_has_one_check_per_rule():
     from pipeline import reconcile
 
-    rules = reconcile.parse_rules(reconcile.load_declarations())
+    rules = reconcile.load_rules()
     names = [c.name for c in checks.checks_of("reconciliation")]
     assert names == ["reconciliation_matches_schema"] + [
         r.check_id.replace(".", "__") for r in rules
