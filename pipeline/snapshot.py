@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from pydantic import Field, field_validator
 
 from pipeline import declared
 from pipeline.errors import SourceError
@@ -17,15 +18,35 @@ MANIFEST_HEADER = (
     "# Snapshot manifest of the source documents. Metadata is written by hand; `sha256` and\n"
     "# `bytes` are recorded by `make snapshot` and verified before every build.\n"
 )
-REQUIRED_KEYS = (
-    "document_id",
-    "raw_path",
-    "original_file_name",
-    "title",
-    "publisher",
-    "published",
-    "kind",
-)
+
+
+class ManifestEntry(declared.Declared):
+    """One source document of raw/manifest.yaml. Metadata is written by hand; sha256 and bytes
+    are recorded by `make snapshot` (absent until then: the build then refuses the file)."""
+
+    document_id: str = Field(pattern=r"^[a-z0-9_]+$")
+    raw_path: str
+    original_file_name: str
+    title: str = Field(min_length=1)
+    publisher: str = Field(min_length=1)
+    published: str
+    kind: str = Field(min_length=1)
+    format: str = Field(min_length=1)
+    sha256: str | None = None
+    bytes: int | None = None
+
+
+class Manifest(declared.Declared):
+    documents: list[ManifestEntry] = Field(min_length=1)
+
+    @field_validator("documents")
+    @classmethod
+    def _ids_once(cls, documents: list[ManifestEntry]) -> list[ManifestEntry]:
+        ids = [d.document_id for d in documents]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"document ids listed more than once: {repeated}")
+        return documents
 
 
 def manifest_path(raw_dir: Path) -> Path:
@@ -36,12 +57,8 @@ def load_manifest(raw_dir: Path) -> list[dict]:
     path = manifest_path(raw_dir)
     if not path.exists():
         raise SourceError(str(path), None, "a snapshot manifest")
-    entries = [dict(entry) for entry in declared.read_yaml(path)["documents"]]
-    for entry in entries:
-        missing = [key for key in REQUIRED_KEYS if not entry.get(key)]
-        if missing:
-            raise SourceError(str(path), None, f"keys {missing} for {entry.get('document_id')}")
-    return entries
+    manifest = declared.validate(Manifest, declared.read_yaml(path), str(path))
+    return [entry.model_dump() for entry in manifest.documents]
 
 
 def _file_of(raw_dir: Path, entry: dict) -> Path:

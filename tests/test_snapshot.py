@@ -23,3 +23,23 @@ def test_missing_file_is_an_error(raw_copy):
     (raw_copy / PAPER_FILE).unlink()
     with pytest.raises(SourceError, match="the raw file listed in the manifest"):
         snapshot.verify(raw_copy)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("  kind: news release\n", "  knid: news release\n", "documents.0.knid"),
+        ("  publisher: International Labour Organization\n", "", "documents.1.publisher"),
+        ("- document_id: ilo_news_2022", "- document_id: ircc_news_release_2022", "documents"),
+        ("  bytes: 5833\n", "  bytes: many\n", "documents.0.bytes"),
+    ],
+)
+def test_a_bad_manifest_is_refused_naming_the_key(raw_copy, old, new, key):
+    manifest = raw_copy / "manifest.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert old in text
+    manifest.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        snapshot.verify(raw_copy)
+    assert error.value.path == str(manifest)
+    assert f"(key {key!r})" in error.value.expected
