@@ -55,8 +55,15 @@ def published() -> tuple[str, ...]:
     return schemas.package().resources
 
 
+@cache
+def declared_schemas() -> frozenset[str]:
+    """Tables with a schema in schemas/: conformed and checked, published or not (a table of
+    an independent series can be checked like any other without being republished)."""
+    return frozenset(p.stem for p in schemas.SCHEMA_DIR.glob("[!_]*.yaml"))
+
+
 def checks_of(name: str) -> list[Check]:
-    checks = [schema_check(name)] if name in published() else []
+    checks = [schema_check(name)] if name in declared_schemas() else []
     if name == "reconciliation":
         checks += [rule_check(rule) for rule in reconcile.load_rules()]
     return checks

@@ -89,14 +89,14 @@ def _check_result(check: checks.Check, outcome: checks.CheckOutcome) -> AssetChe
 
 def asset_of(table: Table) -> AssetsDefinition:
     """The asset of a registered table, with its checks run in the same step."""
-    published = table.name in checks.published()
+    has_schema = table.name in checks.declared_schemas()
 
     @asset(
         name=table.name,
         group_name=table.layer,
         description=table.description,
         ins={name: AssetIn(name) for name in table.inputs},
-        metadata={"dagster/column_schema": _column_schema(table.name)} if published else None,
+        metadata={"dagster/column_schema": _column_schema(table.name)} if has_schema else None,
         check_specs=[
             AssetCheckSpec(c.name, asset=table.name, description=c.description, blocking=True)
             for c in checks.checks_of(table.name)

@@ -2,9 +2,10 @@
 
 An entry is a pure function decorated with `@table(layer, description)`: its name is the
 table's name, its parameters name its inputs (other tables, or `raw_documents`), and it returns
-one DataFrame. A table listed in schemas/_package.yaml is published: it is conformed to
-`schemas/<name>.yaml` and checked against it. The Dagster assets (pipeline/definitions.py) and
-the in-memory runner (pipeline/runner.py) are both generated from this registry.
+one DataFrame. A table with a schema, `schemas/<name>.yaml`, is conformed to it and checked
+against it in its own step; listed in schemas/_package.yaml, it is also published. The Dagster
+assets (pipeline/definitions.py) and the in-memory runner (pipeline/runner.py) are both
+generated from this registry.
 """
 
 from __future__ import annotations

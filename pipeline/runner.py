@@ -22,9 +22,9 @@ class CheckFailed(Exception):
 
 
 def make(table: Table, inputs: dict[str, object]) -> pd.DataFrame:
-    """The table from its inputs, conformed to its schema when it is published."""
+    """The table from its inputs, conformed to its schema when it has one."""
     frame = table.produce(**{name: inputs[name] for name in table.inputs})
-    if table.name in checks.published():
+    if table.name in checks.declared_schemas():
         frame = schemas.load(table.name).conform(frame)
     return frame
 
