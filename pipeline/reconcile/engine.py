@@ -104,7 +104,7 @@ def _row(rule: Rule, scope: Scope, paths: dict[str, str]) -> dict:
     low, high = scope.low, scope.high
     passed = low - 1e-9 <= observed <= high + 1e-9
     difference = round(observed - expected, 6)
-    status, severity, note = _status(rule, scope.label, passed, round(observed, 6), difference)
+    status, severity, note = _status(rule, scope, passed, round(observed, 6), difference)
     lines = scope.lines
     document_id = lines[0][0] if lines else ""
     same_document = [(first, last) for d, first, last in lines if d == document_id]
@@ -133,18 +133,18 @@ def _row(rule: Rule, scope: Scope, paths: dict[str, str]) -> dict:
 
 
 def _status(
-    rule: Rule, scope: str, passed: bool, observed: float, difference: float
+    rule: Rule, scope: Scope, passed: bool, observed: float, difference: float
 ) -> tuple[str, str, str | None]:
     """(status, severity, note) of a scope. A failure declared as a known discrepancy is
     tolerated only at the value it was accepted at; a drifted one fails."""
-    known = rule.known(scope)
+    known = rule.known(scope.label)
     tolerated = known is not None or rule.severity == "warning"
     severity = "warning" if tolerated else "error"
     if passed:
         return STATUS_PASS, severity, NOW_PASSES if known else None
     if known is None:
         return (STATUS_KNOWN if tolerated else STATUS_FAIL), severity, None
-    drift = _drift(known, observed, difference)
+    drift = _drift(known, observed, difference) or _texts_drift(known, scope.texts)
     if drift:
         return STATUS_FAIL, "error", drift
     return STATUS_KNOWN, severity, " ".join(known.reason.split())
@@ -160,6 +160,14 @@ def _drift(known: KnownDiscrepancy, observed: float, difference: float) -> str |
         f"known discrepancy drifted: accepted at {pin.measure} {pin.value:g} "
         f"(within {pin.within:g}), now {now:g}"
     )
+
+
+def _texts_drift(known: KnownDiscrepancy, texts: tuple[str, ...]) -> str | None:
+    """Why a text comparison no longer compares the texts it was accepted at, or None."""
+    pinned = known.accepted_at.texts
+    if pinned is None or tuple(pinned) == texts:
+        return None
+    return f"known discrepancy drifted: accepted comparing {list(pinned)}, now {list(texts)}"
 
 
 def failure_message(rows: pd.DataFrame) -> str:

@@ -45,6 +45,7 @@ class Scope:
     high: float
     tolerance: str
     lines: list[Line]
+    texts: tuple[str, ...] = ()  # the texts a text comparison read, for its pin
 
 
 def defined(value: object, what: str) -> float:

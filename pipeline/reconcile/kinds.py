@@ -4,6 +4,7 @@ pipeline/declarations/reconciliation.yaml."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterator
 
@@ -72,7 +73,8 @@ def same_text(rule: SameText, inputs: Inputs) -> list[Scope]:
     """Two texts of the texts table are the same (observed 1 when they are, expected 1)."""
     read = inputs.reader()
     first, second = (read.text(text_id) for text_id in rule.texts)
-    return [read.scope(rule.scope, 1, int(first == second), 1, 1, EXACT)]
+    scope = read.scope(rule.scope, 1, int(first == second), 1, 1, EXACT)
+    return [dataclasses.replace(scope, texts=(first, second))]
 
 
 def same_month(rule: SameMonth, inputs: Inputs) -> list[Scope]:

@@ -151,11 +151,13 @@ Tolerance = Annotated[
 
 class AcceptedAt(declared.Declared):
     """What a known discrepancy was accepted at: its `difference` (observed - expected) or its
-    `observed` value, give or take `within`."""
+    `observed` value, give or take `within`; for a rule comparing texts, the `texts` it compared
+    (a 0/1 observation cannot drift, the texts can)."""
 
     difference: float | None = None
     observed: float | None = None
     within: float = Field(ge=0)
+    texts: tuple[str, ...] | None = None
 
     @model_validator(mode="after")
     def _one_measure(self) -> AcceptedAt:
