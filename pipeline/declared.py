@@ -7,6 +7,7 @@ file and the key path.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -57,6 +58,13 @@ def _parse(path: Path, mtime_ns: int, size: int) -> object:
         raise SourceError(
             relative(path), mark.line + 1 if mark else None, "valid YAML", str(error)
         ) from error
+
+
+def once(values: Sequence[str], what: str) -> None:
+    """For a model validator: each of `values` at most once (ids, names, scopes)."""
+    repeated = sorted({value for value in values if values.count(value) > 1})
+    if repeated:
+        raise ValueError(f"{what} listed more than once: {', '.join(repeated)}")
 
 
 def validate(model: type[M], data: object, where: str) -> M:

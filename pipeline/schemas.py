@@ -467,9 +467,7 @@ class Package(Declared):
     @field_validator("resources")
     @classmethod
     def _listed_once(cls, resources: tuple[str, ...]) -> tuple[str, ...]:
-        repeated = sorted({name for name in resources if resources.count(name) > 1})
-        if repeated:
-            raise ValueError(f"listed more than once: {', '.join(repeated)}")
+        declared.once(resources, "resources")
         return resources
 
     def metadata(self) -> dict[str, Any]:

@@ -42,10 +42,7 @@ class Manifest(declared.Declared):
     @field_validator("documents")
     @classmethod
     def _ids_once(cls, documents: list[ManifestEntry]) -> list[ManifestEntry]:
-        ids = [d.document_id for d in documents]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(f"document ids listed more than once: {repeated}")
+        declared.once([d.document_id for d in documents], "document ids")
         return documents
 
 

@@ -119,14 +119,22 @@ def _hedge_band(fact: FactValue, expected: float, inputs: Inputs) -> tuple[float
 # --- one scope per row --------------------------------------------------------------------------
 
 
+def _each_row(
+    inputs: Inputs, table: str, frame: pd.DataFrame, scope: str
+) -> Iterator[tuple[Reader, pd.Series, str]]:
+    """(reader, row, scope label) per row of `frame`: each row is read by a reader of its own,
+    so its scope lists its own line."""
+    for index in frame.index:
+        read = inputs.reader()
+        row = read.row(table, frame, index)
+        yield read, row, scope.format(**row)
+
+
 def row_subset(rule: RowSubset, inputs: Inputs) -> list[Scope]:
     """Per row, column `part` does not exceed column `whole` (observed <= expected)."""
     frame = _nonempty(inputs, rule.table)
     scopes = []
-    for index in frame.index:
-        read = inputs.reader()
-        row = read.row(rule.table, frame, index)
-        label = rule.scope.format(**row)
+    for read, row, label in _each_row(inputs, rule.table, frame, rule.scope):
         expected = read.number(row, rule.whole, label)
         observed = read.number(row, rule.part, label)
         scopes.append(read.scope(label, expected, observed, -math.inf, expected, AT_MOST))
@@ -138,10 +146,7 @@ def rate_of_counts(rule: RateOfCounts, inputs: Inputs) -> list[Scope]:
     columns), within half a unit of the rate's last printed decimal."""
     frame = _nonempty(inputs, rule.table)
     scopes = []
-    for index in frame.index:
-        read = inputs.reader()
-        row = read.row(rule.table, frame, index)
-        label = rule.scope.format(**row)
+    for read, row, label in _each_row(inputs, rule.table, frame, rule.scope):
         numerator = read.number(row, rule.numerator, label)
         denominator = sum(read.number(row, column, label) for column in rule.denominator)
         if denominator == 0:
@@ -169,10 +174,8 @@ def stock_flow(rule: StockFlow, inputs: Inputs) -> list[Scope]:
     frame = _ordered(_nonempty(inputs, rule.table), rule.order_by)
     scopes = []
     previous: float | None = None
-    for index in frame.index:
-        read = inputs.reader()
-        row = read.row(rule.table, frame, index)  # its own line (the previous stock is above)
-        label = rule.scope.format(**row)
+    # each row lists its own line: the previous stock is printed on the line above
+    for read, row, label in _each_row(inputs, rule.table, frame, rule.scope):
         stock = read.number(row, rule.stock, label)
         if previous is not None:
             opening = previous + sum(read.number(row, c, label) for c in rule.inflows)
@@ -195,10 +198,7 @@ def non_increasing(rule: NonIncreasing, inputs: Inputs) -> list[Scope]:
     for _, group in _groups(_nonempty(inputs, rule.table), rule.group_by, rule.table):
         rows = _ordered(group, rule.order_by) if rule.order_by else group
         above: float | None = None
-        for index in rows.index:
-            read = inputs.reader()
-            row = read.row(rule.table, rows, index)
-            label = rule.scope.format(**row)
+        for read, row, label in _each_row(inputs, rule.table, rows, rule.scope):
             value = read.number(row, rule.column, label)
             if above is not None:
                 text = "observed <= row above"

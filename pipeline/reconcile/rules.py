@@ -198,10 +198,7 @@ class RuleBase(declared.Declared):
     @field_validator("known_discrepancies")
     @classmethod
     def _one_per_scope(cls, value: list[KnownDiscrepancy]) -> list[KnownDiscrepancy]:
-        scopes = [known.scope for known in value]
-        repeated = sorted({scope for scope in scopes if scopes.count(scope) > 1})
-        if repeated:
-            raise ValueError(f"known discrepancies declared twice for scopes {repeated}")
+        declared.once([known.scope for known in value], "known discrepancy scopes")
         return value
 
     def known(self, scope: str) -> KnownDiscrepancy | None:
@@ -341,10 +338,7 @@ class RuleFile(declared.Declared):
     @field_validator("rules")
     @classmethod
     def _unique_check_ids(cls, value: list[Rule]) -> list[Rule]:
-        ids = [rule.check_id for rule in value]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(f"check_id declared twice: {repeated}")
+        declared.once([rule.check_id for rule in value], "check_ids")
         return value
 
 
