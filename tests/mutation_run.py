@@ -4,8 +4,11 @@ one digit, one at a time, and see what the pipeline does.
 The lines come from the provenance columns of every table the registry makes (document_id,
 line_start/line_end or line): a new table is covered as soon as it is registered. Each mutation
 must either be caught (a parse error or a failing check stops the build, naming itself) or be
-published as a changed value. A mutation that changes nothing would be a silent loss: the run
-reports it and exits non-zero.
+published as a changed value. A mutation of a number that a row publishes (one of its numbers,
+or inside its quote) that changes nothing would be a silent loss: the run reports it and exits
+non-zero. A number on such a line that no row publishes (a footnote marker, a year in another
+sentence) is reported as unaccounted: accounting for every number is the number-coverage
+check's job.
 
     python tests/mutation_run.py            # every table, summary on stdout
     python tests/mutation_run.py facts      # only the lines the `facts` rows were read from
@@ -30,8 +33,9 @@ from pipeline.snapshot import RawSnapshot
 from pipeline.text import RawDocument
 
 REPO = Path(__file__).resolve().parent.parent
-# Tables whose line columns point at other tables' lines (first mentions, rule inputs).
-DERIVED = {"countries", "reconciliation", "documents"}
+# Tables whose line columns point at other tables' lines (first mentions, rule inputs, the
+# paper figures a cross-check compares).
+DERIVED = {"countries", "reconciliation", "cross_checks", "documents"}
 
 
 @dataclass(frozen=True)
@@ -40,25 +44,44 @@ class Outcome:
     line: int
     printed: str
     mutated: str
-    result: str  # caught | published | silent
+    result: str  # caught | published | silent | unaccounted
     by: str
 
 
-def source_lines(tables: dict[str, pd.DataFrame]) -> dict[str, set[tuple[str, int]]]:
-    """Per table, the (document_id, line) pairs its rows were read from."""
-    lines: dict[str, set[tuple[str, int]]] = {}
+Rows = dict[tuple[str, int], list[dict]]
+
+
+def source_lines(tables: dict[str, pd.DataFrame]) -> dict[str, Rows]:
+    """Per table, the rows read from each (document_id, line)."""
+    lines: dict[str, Rows] = {}
     for name, frame in tables.items():
         if name in DERIVED or "document_id" not in frame or frame.empty:
             continue
         first, last = schemas.line_columns(frame)
-        lines[name] = {
-            (row.document_id, number)
-            for row in frame[["document_id", first, last]]
-            .drop_duplicates()
-            .itertuples(index=False, name="Row")
-            for number in range(int(getattr(row, first)), int(getattr(row, last)) + 1)
-        }
+        lines[name] = {}
+        for row in frame.to_dict("records"):
+            for number in range(int(row[first]), int(row[last]) + 1):
+                lines[name].setdefault((row["document_id"], number), []).append(row)
     return lines
+
+
+def claimed(rows: list[dict], line: str, start: int, end: int) -> bool:
+    """Whether a row read from the line publishes the number at line[start:end]: as one of its
+    numbers, or inside one of its texts (a quote, a value as printed)."""
+    printed = line[start:end]
+    window = line[max(start - 8, 0) : end + 8].strip()
+    try:
+        value = float(printed.replace(",", ""))
+    except ValueError:
+        value = None
+    for row in rows:
+        for cell in row.values():
+            if isinstance(cell, str) and window in " ".join(cell.split()):
+                return True
+            number = isinstance(cell, int | float) and not isinstance(cell, bool)
+            if number and value is not None and not pd.isna(cell) and float(cell) == value:
+                return True
+    return False
 
 
 def mutations(text: str):
@@ -101,12 +124,14 @@ def run(only: set[str] | None = None) -> dict[str, list[Outcome]]:
         if only and name not in only:
             continue
         outcomes[name] = []
-        for document_id, number in sorted(lines - done):
+        for document_id, number in sorted(lines.keys() - done):
             done.add((document_id, number))
             line = raw.documents[document_id].line(number)
             for start, end, replacement in mutations(line):
                 edited = line[:start] + replacement + line[end:]
                 result, by = outcome_of(with_line(raw, document_id, number, edited), baseline)
+                if result == "silent" and not claimed(lines[document_id, number], line, start, end):
+                    result = "unaccounted"  # no row publishes this number (number coverage)
                 outcomes[name].append(
                     Outcome(document_id, number, line[start:end], replacement, result, by)
                 )
@@ -117,13 +142,14 @@ def report(title: str, outcomes: list[Outcome]) -> int:
     counts = Counter(o.result for o in outcomes)
     print(
         f"{title}: {len(outcomes)} mutations: {counts['caught']} caught by a check, "
-        f"{counts['published']} published as changed values, {counts['silent']} silent"
+        f"{counts['published']} published as changed values, {counts['silent']} silent, "
+        f"{counts['unaccounted']} unaccounted (a number on the line that no row publishes)"
     )
     for by, n in Counter(o.by for o in outcomes if o.result == "caught").most_common():
         print(f"  caught by {by}: {n}")
     for o in outcomes:
-        if o.result == "silent":
-            print(f"  SILENT {o.document_id}:{o.line}: {o.printed} -> {o.mutated}")
+        if o.result in ("silent", "unaccounted"):
+            print(f"  {o.result.upper()} {o.document_id}:{o.line}: {o.printed} -> {o.mutated}")
     return counts["silent"]
 
 
