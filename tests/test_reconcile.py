@@ -755,3 +755,25 @@ def test_each_kind_passes_on_good_data_and_fails_on_bad(kind):
     KIND_CASES[kind][1](broken)
     bad = reconcile.reconcile(broken, [rule], {"doc": "raw/doc.txt"})
     assert (bad["status"] == "fail").any(), bad
+
+
+# Raw edits that break the relation of a rule another check always stops first.
+STOPPED_FIRST = {
+    "roxham_road.top25_within_total": ("(Jan-Mar) 2,935", "(Jan-Mar) 935"),
+    "roxham_road.ranks_complete": ("5 Eritrea 450", "6 Eritrea 450"),
+}
+
+
+@pytest.mark.parametrize("check_id", sorted(STOPPED_FIRST))
+def test_a_rule_that_cannot_fail_in_a_build_names_the_check_that_stops_it(
+    check_id, documents_snapshot
+):
+    marked = {rule.check_id: rule.stopped_first_by for rule in RULES if rule.stopped_first_by}
+    assert set(marked) == set(STOPPED_FIRST)
+    old, new = STOPPED_FIRST[check_id]
+    with pytest.raises((runner.CheckFailed, SourceError)) as failure:
+        runner.materialize(with_paper_edit(documents_snapshot, old, new))
+    if isinstance(failure.value, runner.CheckFailed):
+        assert failure.value.check.name == marked[check_id]
+    else:
+        assert marked[check_id].startswith("parse:")
