@@ -29,13 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline import runner, schemas, snapshot
 from pipeline.errors import SourceError
 from pipeline.reconcile import RuleError
+from pipeline.registry import registered
 from pipeline.snapshot import RawSnapshot
 from pipeline.text import RawDocument
 
 REPO = Path(__file__).resolve().parent.parent
-# Tables whose line columns point at other tables' lines (first mentions, rule inputs, the
-# paper figures a cross-check compares).
-DERIVED = {"countries", "reconciliation", "cross_checks", "documents"}
 
 
 @dataclass(frozen=True)
@@ -52,10 +50,12 @@ Rows = dict[tuple[str, int], list[dict]]
 
 
 def source_lines(tables: dict[str, pd.DataFrame]) -> dict[str, Rows]:
-    """Per table, the rows read from each (document_id, line)."""
+    """Per extracted table, the rows read from each (document_id, line). Later layers point at
+    the same lines (harmonised copies) or at other tables' lines (first mentions, rule inputs)."""
     lines: dict[str, Rows] = {}
+    extracted = {name for name, table in registered().items() if table.layer == "extracted"}
     for name, frame in tables.items():
-        if name in DERIVED or "document_id" not in frame or frame.empty:
+        if name not in extracted or ("line_start" not in frame and "line" not in frame):
             continue
         first, last = schemas.line_columns(frame)
         lines[name] = {}
