@@ -141,9 +141,37 @@ def write_zip(repo: Path, target: Path, members: list[Path]) -> None:
             archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
 
 
+# Generated from the package, not committed (binary, or derived page by page): the Parquet files
+# and DuckDB database, and the dataset site. The browser tests' screenshots are not released.
+GENERATED = ("exports", "site")
+NOT_RELEASED = ("site/screenshots",)
+
+
+def generate_views(repo: Path) -> None:
+    """Write the exports and the dataset site of the package in `repo` afresh, so a release
+    holds them as they are for this package (both are byte-reproducible)."""
+    from pipeline import exports, site
+
+    exports.write(repo, repo / "exports")
+    site.generate(repo, repo / "site")
+
+
+def _released(path: Path, repo: Path) -> bool:
+    relative = path.relative_to(repo).as_posix()
+    return path.is_file() and not any(relative.startswith(f"{p}/") for p in NOT_RELEASED)
+
+
 def artifact_members(repo: Path) -> list[Path]:
-    """The descriptor, the curated tables and data dictionary, and the changelog."""
-    return [repo / "datapackage.json", repo / "CHANGELOG.md", *sorted((repo / "curated").iterdir())]
+    """The descriptor, the curated tables and data dictionary, the changelog, and the exports
+    and dataset site where generated (`make_release` always generates them first)."""
+    members = [
+        repo / "datapackage.json",
+        repo / "CHANGELOG.md",
+        *sorted((repo / "curated").iterdir()),
+    ]
+    for folder in GENERATED:
+        members += sorted(p for p in (repo / folder).rglob("*") if _released(p, repo))
+    return members
 
 
 def make_release(repo: Path, dist: Path) -> Path:
@@ -159,6 +187,7 @@ def make_release(repo: Path, dist: Path) -> Path:
     if problems:
         raise ValueError("; ".join(problems))
     target = dist / f"{package['name']}-{version}.zip"
+    generate_views(repo)
     write_zip(repo, target, artifact_members(repo))
     record = record_of(repo)
     record["zip_sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()

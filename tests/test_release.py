@@ -110,8 +110,13 @@ def copy_package(target: Path) -> Path:
     return target
 
 
-def test_hand_edited_value_without_bump_fails_and_passes_after_bump(tmp_path):
+def test_hand_edited_value_without_bump_fails_and_passes_after_bump(tmp_path, monkeypatch):
     package_dir = copy_package(tmp_path)
+    # The package as it stands is taken as the last release, so that the test sees the edit
+    # alone, also while the repository holds a version bump not yet released.
+    released = release.record_of(package_dir)
+    monkeypatch.setattr(release, "released_versions", lambda: [released["version"]])
+    monkeypatch.setattr(release, "load_release", lambda version: released)
     table = package_dir / "curated" / "remittances.csv"
     table.write_text(table.read_text().replace(",37.1,", ",37.2,", 1))
     descriptor = json.loads((package_dir / "datapackage.json").read_text())
@@ -156,3 +161,28 @@ def test_release_zip_is_reproducible_and_validates_alone(tmp_path):
     assert {"datapackage.json", "CHANGELOG.md", "curated/README.md"} <= set(names)
     result = frictionless_validate(unpacked)
     assert result.returncode == 0, result.stdout
+
+
+def test_release_zip_holds_the_exports_and_site_and_stays_reproducible(tmp_path):
+    """`make_release` regenerates the exports and the site before zipping: two generations of
+    the same package give the same zip; the browser tests' screenshots are left out."""
+    (tmp_path / "repo").mkdir()
+    repo = copy_package(tmp_path / "repo")
+    shutil.copytree(REPO / "raw", repo / "raw")
+    zips = []
+    for attempt in ("a", "b"):
+        release.generate_views(repo)
+        (repo / "site" / "screenshots").mkdir(exist_ok=True)
+        (repo / "site" / "screenshots" / "index.png").write_bytes(attempt.encode())
+        zips.append(tmp_path / f"{attempt}.zip")
+        release.write_zip(repo, zips[-1], release.artifact_members(repo))
+    assert zips[0].read_bytes() == zips[1].read_bytes()
+    names = set(zipfile.ZipFile(zips[0]).namelist())
+    package_name = json.loads((repo / "datapackage.json").read_text())["name"]
+    assert {
+        "site/index.html",
+        "site/data/datapackage.json",
+        f"exports/{package_name}.duckdb",
+        "exports/parquet/roxham_road_totals.parquet",
+    } <= names
+    assert not [name for name in names if name.startswith("site/screenshots/")]

@@ -1,0 +1,94 @@
+"""The dataset site: static pages that work from file:// with no network (`make site`).
+
+    generate(package_dir, out_dir, sources_root)
+
+reads a published package folder (its datapackage.json and the files it lists) and the raw
+documents its `documents` table names (relative to `sources_root`), and writes:
+
+    index.html              title, version, description, how to cite, downloads, resources
+                            with row counts, known discrepancies, source documents
+    resources/<name>.html   fields (from the schemas), charts, the rows (sortable, filterable),
+                            each linking to the raw lines it was read from
+    sources/<id>.html       each raw document with numbered lines, an anchor per line (#L12),
+                            ranges highlighted (#L12-L14)
+    data/                   the package as published, its Parquet files and DuckDB database
+    assets/                 the one stylesheet and the one script
+
+The pages follow the descriptor, so a new resource gets its page with no code change; charts
+are keyed by resource name (pipeline/site/charts.py). The same inputs give the same bytes: no
+clock, no randomness, sorted and declared orders only.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from pipeline import exports, published
+from pipeline.site import pages
+from pipeline.site.model import SiteData
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+KEPT = {"screenshots"}  # written by the browser tests, not by the generator
+
+
+def clear(out_dir: Path) -> None:
+    """Empty `out_dir` for a new site, refusing a folder that is not one (a mistyped --out)."""
+    if not out_dir.exists():
+        out_dir.mkdir(parents=True)
+        return
+    entries = [entry for entry in out_dir.iterdir() if entry.name not in KEPT]
+    if entries and not (out_dir / "index.html").is_file():
+        raise ValueError(f"{out_dir} is not empty and holds no site (index.html): not clearing it")
+    for entry in entries:
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def copy_package(package: published.Package, target: Path) -> None:
+    """The descriptor and every file it lists, at the same relative paths."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(package.folder / published.DESCRIPTOR, target / published.DESCRIPTOR)
+    for resource in package.descriptor["resources"]:
+        destination = target / resource["path"]
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(package.folder / resource["path"], destination)
+
+
+def write_exports(package: published.Package, target: Path) -> dict[str, Path]:
+    """Parquet per table (by table name) and the DuckDB database (under the key '')."""
+    written = exports.write(package.folder, target)
+    return {"": written[0], **{path.stem: path for path in written[1:]}}
+
+
+def write_page(out_dir: Path, relative: str, html: str) -> Path:
+    path = out_dir / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(html.encode("utf-8"))
+    return path
+
+
+def generate(package_dir: Path, out_dir: Path, sources_root: Path | None = None) -> list[Path]:
+    """Write the site of the package in `package_dir` into `out_dir` (replacing its content);
+    `sources_root` is the folder documents.csv's raw_path values are relative to (default
+    the package folder). Returns the pages written."""
+    site = SiteData(published.Package.load(package_dir), sources_root or package_dir)
+    site.documents  # noqa: B018 - read first: a missing raw file fails before anything is cleared
+    clear(out_dir)
+    shutil.copytree(ASSETS, out_dir / "assets")
+    copy_package(site.package, out_dir / pages.DATA_DIR)
+    written_exports = write_exports(site.package, out_dir / pages.DATA_DIR)
+    written = [write_page(out_dir, "index.html", pages.index_page(site, out_dir, written_exports))]
+    for table in site.package.tables:
+        written.append(
+            write_page(out_dir, f"resources/{table.name}.html", pages.resource_page(site, table))
+        )
+    for document in site.documents.values():
+        written.append(
+            write_page(
+                out_dir, f"sources/{document.document_id}.html", pages.source_page(site, document)
+            )
+        )
+    return written

@@ -1,0 +1,32 @@
+"""`python -m pipeline.site [--package DIR] [--sources-root DIR] [--out DIR]` (`make site`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.paths import REPO_ROOT
+from pipeline.site import generate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.site", description=__doc__)
+    parser.add_argument(
+        "--package", type=Path, default=REPO_ROOT, help="package folder (datapackage.json)"
+    )
+    parser.add_argument(
+        "--sources-root",
+        type=Path,
+        default=None,
+        help="folder the raw_path values of documents.csv are relative to (default: --package)",
+    )
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "site", help="site folder")
+    args = parser.parse_args(argv)
+    written = generate(args.package, args.out, args.sources_root)
+    print(f"site: {len(written)} pages in {args.out} (open {args.out / 'index.html'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

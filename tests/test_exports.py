@@ -1,0 +1,172 @@
+"""The Parquet files and the DuckDB database equal the published CSVs value for value, carry
+the schemas' types, keys and descriptions, enforce foreign keys, and are byte-reproducible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipeline import exports, published
+from pipeline.paths import REPO_ROOT
+
+PACKAGE = published.Package.load(REPO_ROOT)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("exports")
+    exports.write(REPO_ROOT, out)
+    return out
+
+
+def database(folder: Path) -> Path:
+    return folder / exports.database_name(PACKAGE)
+
+
+def cell(value: object) -> object:
+    """One value in a form both sides share: missing as None, dates as ISO text."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def csv_rows(table: published.Table) -> list[tuple]:
+    frame = PACKAGE.frame(table)
+    return [tuple(cell(v) for v in row) for row in frame.itertuples(index=False)]
+
+
+def query_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return [tuple(cell(v) for v in row) for row in con.execute(sql).fetchall()]
+
+
+@pytest.mark.parametrize("table", PACKAGE.tables, ids=lambda t: t.name)
+def test_parquet_equals_the_csv_value_for_value(exported, table):
+    path = exported / exports.PARQUET_DIR / f"{table.name}.parquet"
+    con = duckdb.connect()
+    columns = [name for name, *_ in con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()]
+    assert columns == table.field_names
+    assert query_rows(con, f"SELECT * FROM '{path}'") == csv_rows(table)
+
+
+@pytest.mark.parametrize("table", PACKAGE.tables, ids=lambda t: t.name)
+def test_database_table_equals_the_csv_value_for_value(exported, table):
+    with duckdb.connect(str(database(exported)), read_only=True) as con:
+        assert query_rows(con, f'SELECT * FROM "{table.name}"') == csv_rows(table)
+
+
+def test_types_follow_the_schemas(exported):
+    expected = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE"}
+    expected |= {"boolean": "BOOLEAN", "date": "DATE"}
+    with duckdb.connect(str(database(exported)), read_only=True) as con:
+        for table in PACKAGE.tables:
+            found = dict(
+                con.execute(
+                    "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?",
+                    [table.name],
+                ).fetchall()
+            )
+            assert found == {f.name: expected[f.type] for f in table.fields}, table.name
+            path = exported / exports.PARQUET_DIR / f"{table.name}.parquet"
+            parquet = dict(
+                con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()[i][:2]
+                for i in range(len(table.fields))
+            )
+            assert parquet == found, table.name
+
+
+def test_keys_and_comments_come_from_the_schemas(exported):
+    with duckdb.connect(str(database(exported)), read_only=True) as con:
+        for table in PACKAGE.tables:
+            constraints = con.execute(
+                "SELECT constraint_type, constraint_column_names, referenced_table "
+                "FROM duckdb_constraints() WHERE table_name = ?",
+                [table.name],
+            ).fetchall()
+            primary = [list(c[1]) for c in constraints if c[0] == "PRIMARY KEY"]
+            assert primary == [list(table.primary_key)], table.name
+            foreign = sorted((tuple(c[1]), c[2]) for c in constraints if c[0] == "FOREIGN KEY")
+            declared = sorted((fk.fields, fk.reference.resource) for fk in table.foreign_keys)
+            assert foreign == declared, table.name
+            comments = dict(
+                con.execute(
+                    "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = ?",
+                    [table.name],
+                ).fetchall()
+            )
+            assert comments == {f.name: exports.column_comment(f) for f in table.fields}
+    assert exports.column_comment(PACKAGE.table("roxham_road_totals").field("total_claims")) == (
+        "Total asylum claims at Roxham Road in the period, as printed. (unit: asylum claims)"
+    )
+
+
+def test_the_database_enforces_foreign_keys(exported, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(database(exported), copy)
+    with duckdb.connect(str(copy)) as con:
+        row = con.execute("SELECT * FROM roxham_road_claims LIMIT 1").fetchone()
+        columns = [c[0] for c in con.execute("DESCRIBE roxham_road_claims").fetchall()]
+        orphan = dict(zip(columns, row, strict=True)) | {"year": 1901, "rank": 1}
+        placeholders = ", ".join("?" for _ in columns)
+        with pytest.raises(duckdb.ConstraintException, match="foreign key"):
+            con.execute(
+                f"INSERT INTO roxham_road_claims VALUES ({placeholders})", list(orphan.values())
+            )
+        unknown_document = dict(zip(columns, row, strict=True)) | {
+            "rank": 99,
+            "document_id": "nope",
+        }
+        with pytest.raises(duckdb.ConstraintException, match="foreign key"):
+            con.execute(
+                f"INSERT INTO roxham_road_claims VALUES ({placeholders})",
+                list(unknown_document.values()),
+            )
+
+
+def test_exports_are_byte_reproducible(exported, tmp_path):
+    exports.write(REPO_ROOT, tmp_path)
+    first = {
+        p.relative_to(exported): p.read_bytes() for p in sorted(exported.rglob("*")) if p.is_file()
+    }
+    second = {
+        p.relative_to(tmp_path): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()
+    }
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_tables_are_created_after_the_tables_they_reference():
+    order = [table.name for table in PACKAGE.in_dependency_order()]
+    for table in PACKAGE.tables:
+        for referenced in table.referenced_tables():
+            assert order.index(referenced) < order.index(table.name)
+
+
+def readme_examples() -> list[str]:
+    """The python blocks of the README's "Looking at the data" section (list items)."""
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Looking at the data", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"^( *)```python\n(.*?)^\1```", section, re.S | re.M)
+    return [textwrap.dedent(code) for _, code in blocks]
+
+
+def test_the_readme_one_liners_run(tmp_path, monkeypatch):
+    examples = readme_examples()
+    assert len(examples) == 2 and all("exports/" in code for code in examples)
+    exports.write(REPO_ROOT, tmp_path / "exports")
+    monkeypatch.chdir(tmp_path)
+    for code in examples:
+        namespace: dict = {}
+        exec(compile(code, "README.md", "exec"), namespace)
+        frames = [v for v in namespace.values() if isinstance(v, pd.DataFrame)]
+        assert frames and all(len(frame) > 0 for frame in frames), code

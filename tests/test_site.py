@@ -1,0 +1,286 @@
+"""The dataset site, read as files: one page per resource and per source document, every link
+resolves (line anchors included), every row links to its lines, charts are honest, text is
+escaped, no page loads anything from the network, and the same inputs give the same bytes.
+The browser checks are in test_site_browser.py."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from functools import cache
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from pipeline import published, site
+from pipeline.paths import REPO_ROOT
+from pipeline.site import charts, svg
+from pipeline.site.html import el, render
+from pipeline.site.model import SiteData
+
+PACKAGE = published.Package.load(REPO_ROOT)
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    site.generate(REPO_ROOT, out)
+    return out
+
+
+class Page(HTMLParser):
+    """What a test needs from a page: links, loaded resources, ids, rows and charts."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.links: list[str] = []
+        self.loads: list[str] = []
+        self.ids: set[str] = set()
+        self.rows: list[list[str]] = []  # per body row of table#rows: the hrefs in its first cell
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self._in_rows = self._in_body = False
+        self._cell = 0
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        self.tags.append((tag, attributes))
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if tag == "a" and "href" in attributes:
+            self.links.append(attributes["href"])
+            if self._in_body and self._cell == 1:
+                self.rows[-1].append(attributes["href"])
+        if tag in ("script", "img", "iframe") and "src" in attributes:
+            self.loads.append(attributes["src"])
+        if tag == "link" and "href" in attributes:
+            self.loads.append(attributes["href"])
+        if tag == "table" and attributes.get("id") == "rows":
+            self._in_rows = True
+        if self._in_rows and tag == "tbody":
+            self._in_body = True
+        if self._in_body and tag == "tr":
+            self.rows.append([])
+            self._cell = 0
+        if self._in_body and tag == "td":
+            self._cell += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._in_rows = self._in_body = False
+
+
+@cache
+def ids_of(path: Path) -> frozenset[str]:
+    return frozenset(Page(path).ids)
+
+
+def pages(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.html"))
+
+
+def test_a_page_per_resource_and_per_source_document(site_dir):
+    documents = SiteData(PACKAGE, REPO_ROOT).rows["documents"]
+    assert {p.stem for p in (site_dir / "resources").glob("*.html")} == {
+        t.name for t in PACKAGE.tables
+    }
+    assert {p.stem for p in (site_dir / "sources").glob("*.html")} == {
+        row["document_id"] for row in documents
+    }
+    for row in documents:
+        source = Page(site_dir / "sources" / f"{row['document_id']}.html")
+        raw_lines = (REPO_ROOT / row["raw_path"]).read_text(encoding="utf-8").split("\n")
+        count = len(raw_lines) - (raw_lines[-1] == "")
+        assert {f"L{n}" for n in range(1, count + 1)} <= source.ids
+        assert f"L{count + 1}" not in source.ids
+
+
+def test_every_link_resolves_and_nothing_is_loaded_from_the_network(site_dir):
+    for path in pages(site_dir):
+        page = Page(path)
+        for load in page.loads:
+            assert not urlsplit(load).scheme, f"{path.name} loads {load}"
+            assert (path.parent / load).is_file(), f"{path.name}: {load}"
+        for link in page.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https"):
+                continue  # the homepage and the licence, as links the reader may follow
+            target = (path.parent / parts.path).resolve() if parts.path else path
+            assert target.is_file(), f"{path.relative_to(site_dir)}: {link}"
+            if parts.fragment and target.suffix == ".html":
+                ids = ids_of(target)
+                for anchor in parts.fragment.split("-"):
+                    assert anchor in ids, f"{path.relative_to(site_dir)}: {link}"
+
+
+def test_every_row_links_to_the_lines_it_was_read_from(site_dir):
+    data = SiteData(PACKAGE, REPO_ROOT)
+    for table in PACKAGE.tables:
+        page = Page(site_dir / "resources" / f"{table.name}.html")
+        rows = data.rows[table.name]
+        assert len(page.rows) == len(rows), table.name
+        for links, row in zip(page.rows, rows, strict=True):
+            lines = data.row_lines(row)
+            if lines is None:  # documents: the row is the document itself
+                assert links == [f"../sources/{row['document_id']}.html"], table.name
+                continue
+            assert links == [f"../sources/{lines.document_id}.html#{lines.anchor}"], table.name
+
+
+def test_a_range_link_names_both_ends():
+    data = SiteData(PACKAGE, REPO_ROOT)
+    row = next(r for r in data.rows["facts"] if r["line_start"] != r["line_end"])
+    lines = data.row_lines(row)
+    assert lines.anchor == f"L{row['line_start']}-L{row['line_end']}"
+
+
+def test_charts_are_drawn_for_the_resources_that_have_them(site_dir):
+    for name in charts.CHARTS:
+        path = site_dir / "resources" / f"{name}.html"
+        if PACKAGE.table(name) is None:
+            assert not path.exists()
+            continue
+        page = Page(path)
+        svgs = [attrs for tag, attrs in page.tags if tag == "svg"]
+        marks = [attrs for _, attrs in page.tags if "mark" in attrs.get("class", "").split()]
+        assert svgs and marks, name
+        assert "Source: " in path.read_text(encoding="utf-8")
+    page = Page(site_dir / "resources" / "facts.html")
+    assert not [attrs for tag, attrs in page.tags if tag == "svg"]
+
+
+def test_bars_start_at_zero():
+    drawing = svg.column_chart(
+        "t",
+        ["a", "b"],
+        [svg.Series("s", (5.0, 12.0), svg.BLUE)],
+        value_label="u",
+        category_label="c",
+    )
+    page = drawing.svg
+    baseline = page.split('class="baseline"')[0].rsplit("<line", 1)[1]
+    y_zero = float(baseline.split('y1="')[1].split('"')[0])
+    bottoms = {
+        round(
+            float(rect.split('y="')[1].split('"')[0])
+            + float(rect.split('height="')[1].split('"')[0]),
+            1,
+        )
+        for rect in page.split("<rect")[1:]
+        if 'class="mark"' in rect
+    }
+    assert bottoms == {y_zero}
+    assert svg.ticks(12) == [0, 2.5, 5, 7.5, 10, 12.5]
+    assert svg.ticks(53270)[0] == 0 and svg.ticks(53270)[-1] >= 53270
+
+
+def test_period_labels():
+    assert charts.period_label("2018-01-01", "2018-12-31") == "2018"
+    assert charts.period_label("2017-04-01", "2017-12-31") == "2017 (Apr-Dec)"
+    assert charts.period_label("2015-01-01", "2020-06-30") == "Jan 2015 - Jun 2020"
+
+
+def test_text_and_attributes_are_escaped():
+    assert el("p", "<script>alert(1)</script> & co") == (
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</p>"
+    )
+    assert el("a", "x", href='" onclick="evil()') == '<a href="&quot; onclick=&quot;evil()">x</a>'
+    assert render(["a<", el("b", ">")]) == "a&lt;<b>&gt;</b>"
+
+
+def copy_package(target: Path) -> Path:
+    shutil.copy(REPO_ROOT / "datapackage.json", target / "datapackage.json")
+    shutil.copytree(REPO_ROOT / "curated", target / "curated")
+    return target
+
+
+def test_the_site_follows_the_descriptor_and_escapes_its_text(tmp_path):
+    """A resource added to the descriptor gets its page, in the index and the downloads; a
+    description with markup is shown as text."""
+    (tmp_path / "package").mkdir()
+    package_dir = copy_package(tmp_path / "package")
+    descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    extra = json.loads(
+        json.dumps(next(r for r in descriptor["resources"] if r["name"] == "remittances"))
+    )
+    extra |= {"name": "remittances_again", "path": "curated/remittances_again.csv"}
+    extra["description"] = "A <b>copy</b> & more."
+    descriptor["resources"].insert(-1, extra)
+    (package_dir / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    shutil.copy(
+        package_dir / "curated" / "remittances.csv",
+        package_dir / "curated" / "remittances_again.csv",
+    )
+    out = tmp_path / "site"
+    site.generate(package_dir, out, sources_root=REPO_ROOT)
+    page = (out / "resources" / "remittances_again.html").read_text(encoding="utf-8")
+    assert "A &lt;b&gt;copy&lt;/b&gt; &amp; more." in page and "<b>copy" not in page
+    assert "<svg" not in page  # charts are keyed by name: a new resource has only its table
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="resources/remittances_again.html"' in index
+    assert 'href="data/parquet/remittances_again.parquet"' in index
+
+
+def test_index_states_metadata_downloads_and_known_discrepancies(site_dir):
+    index = (site_dir / "index.html").read_text(encoding="utf-8")
+    descriptor = PACKAGE.descriptor
+    assert descriptor["title"] in index and f"Version {descriptor['version']}" in index
+    assert "Citation declared by the package</dt><dd>not stated" in index
+    assert "Identifier (DOI or other)</dt><dd>not stated" in index
+    for table in PACKAGE.tables:
+        assert f'href="data/{table.path}"' in index
+        assert f'href="data/parquet/{table.name}.parquet"' in index
+        assert (site_dir / "data" / "parquet" / f"{table.name}.parquet").is_file()
+    assert 'href="data/datapackage.json"' in index and 'href="data/curated/README.md"' in index
+    assert f'href="data/{PACKAGE.name}.duckdb"' in index
+    known = [
+        r
+        for r in SiteData(PACKAGE, REPO_ROOT).rows["reconciliation"]
+        if r["status"] == "known-discrepancy"
+    ]
+    assert known
+    for row in known:
+        assert escape(row["note"], quote=True) in index
+
+
+def test_same_inputs_same_bytes(site_dir, tmp_path):
+    again = tmp_path / "again"
+    site.generate(REPO_ROOT, again)
+    files = sorted(p.relative_to(site_dir) for p in site_dir.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert [f for f in files if (site_dir / f).read_bytes() != (again / f).read_bytes()] == []
+
+
+def test_a_folder_that_is_not_a_site_is_not_cleared(tmp_path):
+    (tmp_path / "precious.txt").write_text("keep", encoding="utf-8")
+    with pytest.raises(ValueError, match="holds no site"):
+        site.generate(REPO_ROOT, tmp_path)
+    assert (tmp_path / "precious.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_the_site_of_a_fresh_build(fresh_build, tmp_path):
+    """A temporary build (whatever resources it publishes now) gets a complete site."""
+    out = tmp_path / "site"
+    site.generate(fresh_build, out, sources_root=REPO_ROOT)
+    built = published.Package.load(fresh_build)
+    assert {p.stem for p in (out / "resources").glob("*.html")} == {t.name for t in built.tables}
+    for path in pages(out):
+        page = Page(path)
+        for link in page.links:
+            parts = urlsplit(link)
+            if not parts.scheme:
+                target = (path.parent / parts.path).resolve() if parts.path else path
+                assert target.is_file(), f"{path.relative_to(out)}: {link}"
+
+
+def test_regenerating_keeps_the_screenshots_of_the_browser_tests(tmp_path):
+    out = tmp_path / "site"
+    site.generate(REPO_ROOT, out)
+    (out / "screenshots").mkdir()
+    (out / "screenshots" / "index.png").write_bytes(b"png")
+    site.generate(REPO_ROOT, out)
+    assert (out / "screenshots" / "index.png").read_bytes() == b"png"
