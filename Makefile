@@ -1,12 +1,14 @@
-# Two commands on a fresh machine with only python3: `make build` and `make test`.
-# uv is bootstrapped into .tools/ through pip; the environment comes from the committed uv.lock.
+# Two commands on a fresh machine with only python3 (3.11, 3.12 or 3.13): `make build` and
+# `make test`. uv is bootstrapped into .tools/ through pip; the environment comes from the
+# committed uv.lock, made with $(PYTHON) (`make build PYTHON=python3.13`; scripts/python-env
+# finds a name on PATH or among pyenv's versions, and remakes .venv when the interpreter changes).
 
 SHELL := /bin/bash
 PYTHON ?= python3
 UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
-STAMP := .venv/.synced-from-lock
+MATRIX := 3.11 3.12 3.13
 RUN := $(UV) run --frozen --no-sync
 
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
@@ -15,20 +17,20 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # Bytecode caches make imports several times faster (some machines set this variable).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup build build-recorded test snapshot lint dev bench mutation release docs clean
+.PHONY: setup build build-recorded test test-matrix snapshot lint dev bench mutation release docs exports site clean
 
 $(UV):
-	$(PYTHON) -m venv $(TOOLS)
+	exe=$$(scripts/python-env find $(PYTHON)) && "$$exe" -m venv $(TOOLS) \
+		|| { echo "no Python interpreter '$(PYTHON)' found" >&2; exit 1; }
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(STAMP): uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --quiet --compile-bytecode
-	touch $(STAMP)
+# Costs nothing while the interpreter and uv.lock are unchanged (a stamp in .venv).
+setup: | $(UV)
+	@UV=$(UV) scripts/python-env sync $(PYTHON) .venv
 
-setup: $(STAMP)
-
+# FORCE=1 builds even when up to date; NO_WAIT=1 fails at once while another build runs.
 build: setup
-	$(RUN) python -m pipeline build $(if $(FORCE),--force)
+	$(RUN) python -m pipeline build $(if $(FORCE),--force) $(if $(NO_WAIT),--no-wait)
 
 # The same build, with the run stored in .dagster_home for the Dagster UI (slower).
 build-recorded: setup
@@ -44,6 +46,10 @@ lint: setup
 test: setup lint
 	$(RUN) pytest
 
+# The suite on each of $(MATRIX) found on PATH or in pyenv, each in its own .venv-3.1x.
+test-matrix: lint
+	UV=$(UV) scripts/python-env matrix $(MATRIX)
+
 dev: setup
 	$(RUN) python -m pipeline dev
 
@@ -53,6 +59,14 @@ release: build
 docs: setup
 	$(RUN) python -m pipeline docs
 
+# Parquet files and a DuckDB database of the published package, in exports/ (not committed).
+exports: setup
+	$(RUN) python -m pipeline.exports
+
+# The dataset site of the published package, in site/: open site/index.html (no network).
+site: setup
+	$(RUN) python -m pipeline.site
+
 mutation: setup
 	$(RUN) python tests/mutation_run.py
 
@@ -60,4 +74,4 @@ bench: setup
 	$(RUN) python tests/benchmark.py
 
 clean:
-	rm -rf .venv $(TOOLS) .dagster_home .pytest_cache .ruff_cache
+	rm -rf .venv .venv-3.* $(TOOLS) .dagster_home .pytest_cache .ruff_cache

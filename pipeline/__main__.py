@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline import stamp
+from pipeline import buildlock, journal, stamp
 from pipeline.paths import REPO_ROOT, Paths
 
 DAGSTER_YAML = "telemetry:\n  enabled: false\n"
@@ -38,31 +38,75 @@ def _failed(message: str) -> int:
     return 1
 
 
-def build(paths: Paths, force: bool = False) -> int:
+def _failed_build(paths: Paths, error: Exception) -> int:
+    stamp.forget(paths)
+    return _failed(str(error))
+
+
+def build(paths: Paths, force: bool = False, wait: bool = True) -> int:
+    """One build at a time per output folder: wait for the build lock (or, with wait=False,
+    refuse at once), then build under it."""
+    try:
+        with buildlock.held(paths.out_dir, wait=wait):
+            return _build_locked(paths, force)
+    except buildlock.Busy as error:
+        print(f"build refused: {error}", file=sys.stderr)
+        return buildlock.EXIT_BUSY
+
+
+def _recover(paths: Paths) -> int | None:
+    """Complete or remove what an interrupted build left; a failure code if that fails."""
+    try:
+        for done in journal.recover(paths.out_dir):
+            print(f"recovered: {done}", file=sys.stderr)
+    except (journal.JournalError, OSError) as error:
+        return _failed(f"could not recover an interrupted publish: {error}")
+    return None
+
+
+def _build_locked(paths: Paths, force: bool) -> int:
     """Run the registry in memory and publish, unless nothing changed since the last
-    successful build. Dagster is not imported: the stamp check costs almost nothing, and the
-    build runs the same producers and checks as the Dagster graph, without its per-step cost."""
+    successful build. The stamp is checked under the lock: a build that waited finds the
+    package the other one published. Dagster is not imported: the stamp check costs almost
+    nothing, and the build runs the same producers and checks as the Dagster graph."""
+    if (failed := _recover(paths)) is not None:
+        return failed
     if not force and stamp.up_to_date(paths):
         print(f"up to date: nothing changed since the last successful build of {paths.out_dir}")
         return 0
     inputs = stamp.inputs_digest(paths)
-    from pipeline import runner
+    from pipeline import snapshot
     from pipeline.errors import SourceError
+
+    try:
+        # Raw files are verified before the stack is imported: bad input fails in a blink.
+        raw = snapshot.take(paths.raw_dir)
+    except SourceError as error:
+        return _failed_build(paths, error)
+    from pipeline import runner
     from pipeline.reconcile import RuleError
 
     try:
-        runner.build(paths)
+        runner.build(paths, raw)
     except (SourceError, RuleError, runner.CheckFailed) as error:
-        stamp.forget(paths)
-        return _failed(str(error))
+        return _failed_build(paths, error)
     stamp.record(paths, inputs)
     print(f"built and published to {paths.out_dir}")
     return 0
 
 
-def build_recorded(paths: Paths) -> int:
+def build_recorded(paths: Paths, wait: bool = True) -> int:
     """Materialize the Dagster graph (generated from the same registry) and store the run in
-    DAGSTER_HOME, so `make dev` shows it with every check's metadata."""
+    DAGSTER_HOME, so `make dev` shows it with every check's metadata; under the build lock."""
+    try:
+        with buildlock.held(paths.out_dir, wait=wait):
+            return _recover(paths) or _build_recorded_locked(paths)
+    except buildlock.Busy as error:
+        print(f"build refused: {error}", file=sys.stderr)
+        return buildlock.EXIT_BUSY
+
+
+def _build_recorded_locked(paths: Paths) -> int:
     _dagster_home()
     from dagster import DagsterInstance
 
@@ -110,7 +154,8 @@ def release() -> int:
     from pipeline import release as releases
 
     try:
-        target = releases.make_release(REPO_ROOT, REPO_ROOT / "dist")
+        with buildlock.held(REPO_ROOT):  # the package cannot change while it is read
+            target = releases.make_release(REPO_ROOT, REPO_ROOT / "dist")
     except ValueError as error:
         print(f"release refused: {error}", file=sys.stderr)
         return 1
@@ -130,8 +175,8 @@ def docs() -> int:
 
 
 COMMANDS = {
-    "build": lambda args: build(Paths.from_env(), force=args.force),
-    "build-recorded": lambda args: build_recorded(Paths.from_env()),
+    "build": lambda args: build(Paths.from_env(), force=args.force, wait=not args.no_wait),
+    "build-recorded": lambda args: build_recorded(Paths.from_env(), wait=not args.no_wait),
     "snapshot": lambda args: record_snapshot(),
     "dev": lambda args: dev(),
     "release": lambda args: release(),
@@ -144,6 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=sorted(COMMANDS))
     parser.add_argument(
         "--force", action="store_true", help="build even when nothing changed since the last build"
+    )
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help=f"fail at once (exit status {buildlock.EXIT_BUSY}) when another build of the same "
+        "output folder is running, instead of waiting for it",
     )
     args = parser.parse_args(argv)
     return COMMANDS[args.command](args)

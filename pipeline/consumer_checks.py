@@ -57,9 +57,10 @@ def cross_table_expectations(gx, frames: dict[str, pd.DataFrame]) -> dict[str, l
                 value_set=sorted(
                     set().union(
                         *(
-                            set(f["document_id"].dropna())
+                            set(f[field].dropna())
                             for n, f in frames.items()
-                            if n != "documents" and "document_id" in f
+                            if n != "documents"
+                            for field in schemas.load(n).document_fields
                         )
                     )
                 ),

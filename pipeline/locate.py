@@ -162,16 +162,18 @@ class SourceOrder(declared.Declared):
 def load_sources(model: type[F], kind: str, root: Path = DECLARATIONS) -> tuple[Sourced[F], ...]:
     """Every sources/<document_id>/<kind>.yaml under `root` as a `model`, in document order.
     A locator id is declared once per kind, over all documents."""
+    folders = document_folders(root)
+    files = [path for folder in folders if (path := folder / f"{kind}.yaml").exists()]
     loaded = tuple(
-        Sourced(folder.name, declared.relative(path), declared.load(model, path))
-        for folder in document_folders(root)
-        if (path := folder / f"{kind}.yaml").exists()
+        Sourced(path.parent.name, declared.relative(path), declared.load(model, path))
+        for path in files
     )
     seen: set[str] = set()
-    for source in loaded:
+    for path, source in zip(files, loaded, strict=True):
         for locator in source.declarations.locators():
             if locator.id in seen:
-                raise SourceError(source.path, None, f"{kind} locator ids used once", locator.id)
+                line = declared.line_of_value(path, "id", locator.id)
+                raise SourceError(source.path, line, f"{kind} locator ids used once", locator.id)
             seen.add(locator.id)
     return loaded
 

@@ -1,19 +1,19 @@
-"""Write the curated CSVs and `datapackage.json`, validate them, and swap them in atomically."""
+"""Write the curated CSVs and `datapackage.json`, validate them, and swap them in atomically
+(pipeline/journal.py), holding the build lock (pipeline/buildlock.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline import dictionary, schemas
+from pipeline import buildlock, dictionary, journal, schemas
 from pipeline.errors import SourceError
 from pipeline.schemas import CURATED
 
-DESCRIPTOR = "datapackage.json"
+DESCRIPTOR = journal.DESCRIPTOR
 DICTIONARY = f"{CURATED}/README.md"
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
@@ -63,13 +63,13 @@ def descriptor(package: schemas.Package, documents: pd.DataFrame, files: dict[st
 
 
 def write_package(target: Path, frames: dict[str, pd.DataFrame], package: schemas.Package) -> dict:
-    """Write the package into `target` (a fresh folder); return the descriptor."""
-    (target / CURATED).mkdir(parents=True)
+    """Write the package into `target` (a fresh, empty folder); return the descriptor."""
+    journal.OPS.mkdir(target / CURATED)
     files = {name: csv_bytes(frames[name], schemas.load(name)) for name in package.resources}
     for name, content in files.items():
-        (target / schemas.load(name).path).write_bytes(content)
+        journal.OPS.write(target / schemas.load(name).path, content)
     dictionary_bytes = dictionary.data_dictionary_markdown(package, frames).encode("utf-8")
-    (target / DICTIONARY).write_bytes(dictionary_bytes)
+    journal.OPS.write(target / DICTIONARY, dictionary_bytes)
     written = descriptor(package, frames["documents"], files)
     written["resources"].append(
         {
@@ -86,9 +86,8 @@ def write_package(target: Path, frames: dict[str, pd.DataFrame], package: schema
             "hash": f"sha256:{hashlib.sha256(dictionary_bytes).hexdigest()}",
         }
     )
-    (target / DESCRIPTOR).write_text(
-        json.dumps(written, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    text = json.dumps(written, indent=2, ensure_ascii=False) + "\n"
+    journal.OPS.write(target / DESCRIPTOR, text.encode("utf-8"))
     return written
 
 
@@ -103,27 +102,24 @@ def validate_package(folder: Path) -> list[str]:
 
 
 def publish(out_dir: Path, frames: dict[str, pd.DataFrame], package: schemas.Package) -> dict:
-    """Build the package aside, validate it, then swap it in; on failure nothing changes."""
-    staging = out_dir / ".publish-staging"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        written = write_package(staging, frames, package)
-        errors = validate_package(staging)
+    """Build the package aside, validate it, then swap it in; on failure nothing changes.
+    Under the build lock: what an interrupted build left is completed or removed first."""
+    with buildlock.held(out_dir):
+        journal.recover(out_dir)
+        staging = journal.new_staging(out_dir)
+        try:
+            written = write_package(staging, frames, package)
+            errors = validate_package(staging)
+        except BaseException:
+            journal.discard(staging)
+            raise
         if errors:
+            journal.discard(staging)
             raise SourceError(
                 str(staging / DESCRIPTOR),
                 None,
                 "a package that passes frictionless validation",
                 "; ".join(errors[:5]),
             )
-        old = out_dir / ".publish-previous"
-        shutil.rmtree(old, ignore_errors=True)
-        current = out_dir / CURATED
-        if current.exists():
-            current.rename(old)
-        (staging / CURATED).rename(current)
-        (staging / DESCRIPTOR).replace(out_dir / DESCRIPTOR)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        journal.swap_in(out_dir, staging)
     return written

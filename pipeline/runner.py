@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline import checks, dictionary, publish, schemas, snapshot
+from pipeline import checks, dictionary, journal, publish, schemas, snapshot
 from pipeline.paths import Paths
 from pipeline.registry import RAW, Check, CheckOutcome, Table, in_order, registered
 from pipeline.snapshot import RawSnapshot
@@ -64,13 +64,15 @@ def refresh_readme(paths: Paths, reconciliation: pd.DataFrame) -> bool:
     if not readme.exists() or dictionary.KNOWN_START not in (text := readme.read_text("utf-8")):
         return False
     block = dictionary.known_discrepancies_markdown(reconciliation)
-    readme.write_text(dictionary.replace_block(text, block), encoding="utf-8")
+    # Written aside and renamed: a build killed here leaves the old README, not half of it.
+    journal.replace_file(readme, dictionary.replace_block(text, block).encode("utf-8"))
     return True
 
 
-def build(paths: Paths) -> dict:
-    """The whole build: snapshot, every table with its checks, the package, the README."""
-    tables = materialize(snapshot.take(paths.raw_dir))
+def build(paths: Paths, raw: RawSnapshot | None = None) -> dict:
+    """The whole build: snapshot (unless given, already verified), every table with its checks,
+    the package, the README."""
+    tables = materialize(raw if raw is not None else snapshot.take(paths.raw_dir))
     package = publish_package(paths, tables)
     refresh_readme(paths, tables["reconciliation"])
     return package

@@ -352,6 +352,16 @@ class Resource(ResourceDeclaration):
         return [field.name for field in self.fields]
 
     @property
+    def document_fields(self) -> list[str]:
+        """The fields naming a source document: document_id and any other field with a foreign
+        key to `documents` (e.g. the document of an independent series)."""
+        to_documents = [
+            fk.fields[0] for fk in self.foreign_keys if fk.reference.resource == "documents"
+        ]
+        names = self.field_names
+        return [n for n in names if n == "document_id" or n in to_documents]
+
+    @property
     def path(self) -> str:
         """The table's CSV, relative to the package folder."""
         return f"{CURATED}/{self.name}.csv"
@@ -425,7 +435,7 @@ class Resource(ResourceDeclaration):
         ]
         if self.foreign_keys:
             out += ["Foreign keys: " + "; ".join(fk.words() for fk in self.foreign_keys) + ".", ""]
-        used = sorted(set(frame["document_id"].dropna())) if "document_id" in frame else []
+        used = sorted(set().union(*(set(frame[f].dropna()) for f in self.document_fields)))
         if used:
             cited = (
                 f"`{d}` ({documents.loc[d, 'title']}, {documents.loc[d, 'published']})"

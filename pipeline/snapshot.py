@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 from pydantic import Field, field_validator
@@ -35,6 +36,22 @@ class ManifestEntry(declared.Declared):
     sha256: str | None = None
     bytes: int | None = None
 
+    class TakenFrom(declared.Declared):
+        """A file of a public Git repository a source was copied or extracted from."""
+
+        repository: str = Field(pattern=r"^[\w.-]+/[\w.-]+$")  # owner/name on GitHub
+        path: str = Field(min_length=1)
+        commit: str = Field(pattern=r"^[0-9a-f]{40}$")
+        # What was taken from the file, or how it was checked.
+        note: str | None = Field(default=None, exclude_if=lambda v: v is None)
+
+    # The origin of a source taken from a third party (the statistical series). Absent means
+    # the manifest does not state it (`documents` publishes "not stated"); left out of the dump
+    # when absent, so `make snapshot` does not write them back as `null`.
+    taken_from: list[TakenFrom] | None = Field(default=None, exclude_if=lambda v: v is None)
+    licence: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    definition: str | None = Field(default=None, exclude_if=lambda v: v is None)
+
 
 class Manifest(declared.Declared):
     documents: list[ManifestEntry] = Field(min_length=1)
@@ -54,13 +71,63 @@ def load_manifest(raw_dir: Path) -> list[dict]:
     path = manifest_path(raw_dir)
     if not path.exists():
         raise SourceError(str(path), None, "a snapshot manifest")
-    manifest = declared.validate(Manifest, declared.read_yaml(path), str(path))
+    manifest = declared.validate(Manifest, declared.read_yaml(path), str(path), source=path)
     return [entry.model_dump() for entry in manifest.documents]
 
 
-def _file_of(raw_dir: Path, entry: dict) -> Path:
-    # raw_path is relative to the repository; the file itself lives in raw_dir.
-    return raw_dir / Path(entry["raw_path"]).name
+# The largest source is under 100 kB; a file far larger is a mistake (a wrong file saved under a
+# source's name, a binary), refused before it is read into memory.
+MAX_RAW_BYTES = 4 * 1024 * 1024
+
+
+def _file_of(raw_dir: Path, entry: dict, index: int) -> Path:
+    """The file of a manifest entry: `raw_path` must be 'raw/<file name>' and the file, or what
+    a link of that name points to, inside raw_dir; nothing else is ever read."""
+    raw_path = entry["raw_path"]
+    parts = PurePosixPath(raw_path).parts
+    if len(parts) != 2 or parts[0] != "raw" or parts[1] in {".", ".."} or "\\" in raw_path:
+        manifest = manifest_path(raw_dir)
+        raise SourceError(
+            str(manifest),
+            declared.line_of(manifest, ("documents", index, "raw_path")),
+            "a raw_path inside raw/ ('raw/<file name>')",
+            raw_path,
+        )
+    path = raw_dir / parts[1]
+    if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
+        raise SourceError(
+            raw_path, None, "a file inside raw/ (a link may point only within raw/)", str(path)
+        )
+    return path
+
+
+def _read(raw_dir: Path, entry: dict, index: int) -> bytes:
+    """The bytes of an entry's file: a regular, non-empty file within the size limit."""
+    path, raw_path = _file_of(raw_dir, entry, index), entry["raw_path"]
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise SourceError(raw_path, None, "a regular file", "not a regular file")
+        if status.st_size > MAX_RAW_BYTES:
+            raise SourceError(
+                raw_path,
+                None,
+                f"a file of at most {MAX_RAW_BYTES} bytes (the size limit of a raw file)",
+                f"{status.st_size} bytes",
+            )
+        with path.open("rb") as file:
+            data = file.read(MAX_RAW_BYTES + 1)  # the file may grow after stat
+    except FileNotFoundError:
+        raise SourceError(raw_path, None, "the raw file listed in the manifest") from None
+    except OSError as error:
+        raise SourceError(raw_path, None, "a readable file", error.strerror) from None
+    if not data:
+        raise SourceError(raw_path, None, "a non-empty file", "0 bytes")
+    if len(data) > MAX_RAW_BYTES:
+        raise SourceError(
+            raw_path, None, f"a file of at most {MAX_RAW_BYTES} bytes", "a file growing past it"
+        )
+    return data
 
 
 def sha256_of(path: Path) -> str:
@@ -68,13 +135,12 @@ def sha256_of(path: Path) -> str:
 
 
 def verify(raw_dir: Path, entries: list[dict] | None = None) -> dict[str, RawDocument]:
-    """Check every file against the manifest and return the documents by id."""
+    """Check every file against the manifest and return the documents by id. Each file is read
+    once: the bytes hashed are the bytes parsed."""
     documents = {}
-    for entry in load_manifest(raw_dir) if entries is None else entries:
-        path = _file_of(raw_dir, entry)
-        if not path.exists():
-            raise SourceError(entry["raw_path"], None, "the raw file listed in the manifest")
-        digest = sha256_of(path)
+    for index, entry in enumerate(load_manifest(raw_dir) if entries is None else entries):
+        data = _read(raw_dir, entry, index)
+        digest = hashlib.sha256(data).hexdigest()
         if digest != entry.get("sha256"):
             raise SourceError(
                 entry["raw_path"],
@@ -83,8 +149,8 @@ def verify(raw_dir: Path, entries: list[dict] | None = None) -> dict[str, RawDoc
                 "(if the change is intended, run `make snapshot`)",
                 digest,
             )
-        documents[entry["document_id"]] = RawDocument(
-            entry["document_id"], entry["raw_path"], path.read_bytes().decode("utf-8")
+        documents[entry["document_id"]] = RawDocument.from_bytes(
+            entry["document_id"], entry["raw_path"], data
         )
     return documents
 
@@ -112,8 +178,8 @@ def record(raw_dir: Path) -> list[str]:
     """Re-record sha256 and bytes of every raw file; return the ids whose checksum changed."""
     entries = load_manifest(raw_dir)
     changed = []
-    for entry in entries:
-        path = _file_of(raw_dir, entry)
+    for index, entry in enumerate(entries):
+        path = _file_of(raw_dir, entry, index)
         digest = sha256_of(path)
         if digest != entry.get("sha256"):
             changed.append(entry["raw_path"])

@@ -6,21 +6,28 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipeline import cross_checks as cross_check  # `cross_checks` is the table below
 from pipeline import harmonise, reconcile
+from pipeline.documents import documents_table
 from pipeline.extract import facts as prose_facts
-from pipeline.extract import groups, paper_tables, resettlement, texts
+from pipeline.extract import groups, paper_tables, resettlement, series, texts
 from pipeline.registry import table
 from pipeline.snapshot import RawSnapshot
 
 PAPER = "working_paper_2020"
+RCMP = "rcmp_interceptions_2017_2020"
+UNHCR = "unhcr_resettlement_2015_2020"
 
 # --- extracted: read from the raw text, names as printed ----------------------------------------
 
 
-@table("extracted", "The source documents as a table, from the manifest of raw/.")
+@table(
+    "extracted",
+    "The source documents as a table, from the manifest of raw/, with the origin of the "
+    "series taken from third parties ('not stated' where the manifest does not state it).",
+)
 def documents(raw_documents: RawSnapshot) -> pd.DataFrame:
-    manifest = pd.DataFrame(raw_documents.manifest)
-    return manifest[manifest["document_id"].isin(raw_documents.documents)]
+    return documents_table(raw_documents.manifest, raw_documents.documents)
 
 
 @table(
@@ -107,6 +114,24 @@ def rule_texts(raw_documents: RawSnapshot) -> pd.DataFrame:
     return texts.extract_texts(raw_documents.documents, texts.load_texts())
 
 
+@table(
+    "extracted",
+    "RCMP interceptions between ports of entry per month and province (independent series, "
+    "CSV), header and records checked.",
+)
+def rcmp_interceptions(raw_documents: RawSnapshot) -> pd.DataFrame:
+    return series.parse_rcmp_interceptions(raw_documents.documents[RCMP])
+
+
+@table(
+    "extracted",
+    "UNHCR resettlement arrivals to Canada per year and country of origin, with UNHCR's region "
+    "(independent series, CSV), header and records checked.",
+)
+def unhcr_resettlement_arrivals(raw_documents: RawSnapshot) -> pd.DataFrame:
+    return series.parse_unhcr_resettlement(raw_documents.documents[UNHCR])
+
+
 # --- harmonised: countries as ISO3 ----------------------------------------------------------
 
 
@@ -180,3 +205,24 @@ def reconciliation(
         "texts": rule_texts,
     }
     return reconcile.reconcile(tables, reconcile.load_rules(), raw_documents.paths)
+
+
+@table(
+    "reconciled",
+    "The paper's Roxham Road totals and resettlement figures against independent official "
+    "series (RCMP, UNHCR): difference, definitions, tolerance and status per figure and period.",
+)
+def cross_checks(
+    raw_documents: RawSnapshot,
+    roxham_road_totals: pd.DataFrame,
+    resettlement_by_region: pd.DataFrame,
+    rcmp_interceptions: pd.DataFrame,
+    unhcr_resettlement_arrivals: pd.DataFrame,
+) -> pd.DataFrame:
+    tables = {
+        "roxham_road_totals": roxham_road_totals,
+        "resettlement_by_region": resettlement_by_region,
+        "rcmp_interceptions": rcmp_interceptions,
+        "unhcr_resettlement_arrivals": unhcr_resettlement_arrivals,
+    }
+    return cross_check.compare(tables, cross_check.load_cross_checks(), raw_documents.paths)

@@ -27,6 +27,26 @@ class RawDocument:
     path: str  # repository-relative, used in every error message
     text: str
 
+    @classmethod
+    def from_bytes(cls, document_id: str, path: str, data: bytes) -> RawDocument:
+        """A document from a file's bytes: UTF-8 without NUL bytes, else an error naming the
+        line and byte offset. A byte-order mark is dropped and CRLF read as LF, so a file saved
+        on Windows reads to the same text, values and line numbers."""
+        if (nul := data.find(b"\0")) >= 0:
+            line = data.count(b"\n", 0, nul) + 1
+            raise SourceError(path, line, "text without NUL bytes", f"NUL at byte offset {nul}")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            bad = error.start
+            raise SourceError(
+                path,
+                data.count(b"\n", 0, bad) + 1,
+                "UTF-8 text",
+                f"byte 0x{data[bad]:02x} at byte offset {bad}",
+            ) from None
+        return cls(document_id, path, text.removeprefix("\ufeff").replace("\r\n", "\n"))
+
     @cached_property
     def lines(self) -> list[str]:
         return self.text.split("\n")
@@ -91,7 +111,8 @@ class RawDocument:
         following = SENTENCE_BREAK.search(text, max(end - 1, 0))
         ends = [following.end("close")] if following else [len(text)]
         ends += [o - 1 for o in self._block_starts if o >= end]
-        return max(starts, default=0), min(ends)
+        # A passage ending with the space before a block ends there, not one character short.
+        return max(starts, default=0), max(min(ends), end)
 
     def find_line(self, pattern: str, what: str, *, start: int = 1) -> int:
         """Number of the first line at or after ``start`` matching ``pattern``."""

@@ -95,7 +95,9 @@ def test_bad_input_stops_the_build_and_publishes_nothing(
     assert result.stderr.count("build failed:") == 1, result.stderr
     assert re.search(message, result.stderr), result.stderr
     assert package_bytes(published_copy) == before
-    assert sorted(p.name for p in published_copy.iterdir()) == sorted(PACKAGE_FILES)
+    # The build lock stays (a lock file is never removed: that would race with a waiting build).
+    left = sorted(p.name for p in published_copy.iterdir())
+    assert left == [".build-lock", *sorted(PACKAGE_FILES)]
 
 
 def test_edited_number_changes_exactly_that_cell(raw_copy, published_copy):

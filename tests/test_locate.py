@@ -237,4 +237,6 @@ def test_a_renamed_folder_is_refused_by_every_extraction(root, documents):
 
 def test_the_declarations_are_the_documents_of_the_manifest(documents):
     folders = [folder.name for folder in locate.document_folders()]
-    assert sorted(folders) == sorted(documents)
+    # The statistical series (CSV) are read by their own readers, not by locators.
+    prose = [d for d, doc in documents.items() if not doc.path.endswith(".csv")]
+    assert sorted(folders) == sorted(prose)

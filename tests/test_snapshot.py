@@ -2,11 +2,12 @@ import pytest
 
 from pipeline import snapshot
 from pipeline.errors import SourceError
-from tests.conftest import PAPER_FILE
+from tests.conftest import PAPER_FILE, REPO
 
 
 def test_verify_accepts_the_repository_snapshot(documents):
-    assert len(documents) == 5
+    listed = [entry["document_id"] for entry in snapshot.load_manifest(REPO / "raw")]
+    assert list(documents) == listed and len(listed) == 7  # five documents, two series
 
 
 def test_changed_file_fails_checksum_until_resnapshot(raw_copy):

@@ -55,30 +55,56 @@ def load_facts(root: Path = locate.DECLARATIONS) -> FactDeclarations:
 
 
 # English number words, for statements such as "Thirty percent" or "six have launched".
-_UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-)
-NUMBER_WORDS = {word: index for index, word in enumerate(_UNITS.split())} | {
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
+UNIT_WORDS = {
+    word: value
+    for value, word in enumerate(
+        [
+            *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+            *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
+            *("seventeen", "eighteen", "nineteen"),
+        ]
+    )
+}
+TENS_WORDS = {
+    word: 10 * value
+    for value, word in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2
+    )
 }
 SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 
+def _below_hundred(words: list[str]) -> int | None:
+    """'sixty five' -> 65; None unless one unit or tens word, or tens then a unit 1-9."""
+    if len(words) == 1:
+        return UNIT_WORDS.get(words[0], TENS_WORDS.get(words[0]))
+    if len(words) == 2 and words[0] in TENS_WORDS and 1 <= UNIT_WORDS.get(words[1], 0) <= 9:
+        return TENS_WORDS[words[0]] + UNIT_WORDS[words[1]]
+    return None
+
+
+def words_value(printed: str) -> int | None:
+    """'Thirty' -> 30, 'sixty-five' -> 65, 'two hundred and five' -> 205; None unless a
+    well-formed number below a thousand in English words (words are not simply added up:
+    'one hundred' is 100, 'five five' is no number)."""
+    words = re.split(r"[- ]", printed.lower())
+    if "hundred" not in words:
+        return _below_hundred(words)
+    head, rest = words[: words.index("hundred")], words[words.index("hundred") + 1 :]
+    if len(head) != 1 or not 1 <= UNIT_WORDS.get(head[0], 0) <= 9:
+        return None
+    if rest[:1] == ["and"]:
+        rest = rest[1:] or ["and"]  # 'two hundred and' is no number
+    tail = _below_hundred(rest) if rest else 0
+    return None if tail is None or (rest and tail == 0) else 100 * UNIT_WORDS[head[0]] + tail
+
+
 def number_of(printed: str) -> float:
-    """'12,000' -> 12000, '$1.25' -> 1.25, 'Thirty' -> 30, 'sixty-five' -> 65."""
+    """'12,000' -> 12000, '$1.25' -> 1.25, 'Thirty' -> 30, 'sixty-five' -> 65; ValueError for
+    anything else."""
     text = printed.strip().lstrip("$\\").rstrip("%").strip()
-    words = re.split(r"[- ]", text.lower())
-    if all(word in NUMBER_WORDS for word in words):
-        return float(sum(NUMBER_WORDS[word] for word in words))
-    return parse_decimal(text)
+    spelled = words_value(text)
+    return float(spelled) if spelled is not None else parse_decimal(text)
 
 
 def partial_date(printed: str) -> str:

@@ -4,28 +4,41 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 
 MONTHS = {
     **{name.lower(): i for i, name in enumerate(calendar.month_name) if name},
     **{name.lower(): i for i, name in enumerate(calendar.month_abbr) if name},
 }
-INTEGER = r"\d{1,3}(?:,\d{3})+|\d+"
+# ASCII digits only: `\d` would also take other scripts' digits, which int() reads silently.
+INTEGER = r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+"
+
+
+# Counts in the sources are far below this; more digits than a float holds exactly (or an
+# int64 column) is a misprint, not a count.
+MAX_DIGITS = 15
 
 
 def parse_integer(printed: str) -> int:
     """'1,234' -> 1234. Thousands separators must be in the right places."""
     if not re.fullmatch(INTEGER, printed):
         raise ValueError(f"not a printed integer: {printed!r}")
-    return int(printed.replace(",", ""))
+    digits = printed.replace(",", "")
+    if len(digits) > MAX_DIGITS:
+        raise ValueError(f"not a printed integer of a sensible size: {printed!r}")
+    return int(digits)
 
 
 def parse_decimal(printed: str) -> float:
     """'12.50%' -> 12.5, '1.25' -> 1.25, '1,234' -> 1234.0."""
     text = printed.rstrip("%")
-    if not re.fullmatch(rf"(?:{INTEGER})(?:\.\d+)?|\.\d+", text):
+    if not re.fullmatch(rf"(?:{INTEGER})(?:\.[0-9]+)?|\.[0-9]+", text):
         raise ValueError(f"not a printed number: {printed!r}")
-    return float(text.replace(",", ""))
+    value = float(text.replace(",", ""))
+    if not math.isfinite(value):  # hundreds of digits overflow to infinity
+        raise ValueError(f"not a printed number of a sensible size: {printed!r}")
+    return value
 
 
 def month_number(name: str) -> int:

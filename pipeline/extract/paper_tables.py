@@ -23,7 +23,7 @@ from pipeline.extract.numbers import (
 )
 from pipeline.text import RawDocument
 
-NUMBER = rf"(?:{INTEGER})(?:\.\d+)?"
+NUMBER = rf"(?:{INTEGER})(?:\.[0-9]+)?"
 
 # Column labels as printed in the headers -> published column names.
 REMITTANCE_COLUMNS = {
@@ -75,7 +75,7 @@ def _header_columns(doc: RawDocument, line: int, text: str, labels: list[str]) -
 
 def parse_remittances(doc: RawDocument) -> pd.DataFrame:
     caption_line, title = find_caption(doc, 1)
-    caption_year = re.search(r"(\d{4})$", title)
+    caption_year = re.search(r"([0-9]{4})$", title)
     if not caption_year:
         raise SourceError(doc.path, caption_line, "a caption ending with the year", title)
     header_line = doc.find_line(
@@ -88,13 +88,17 @@ def parse_remittances(doc: RawDocument) -> pd.DataFrame:
     if len(columns) != len(REMITTANCE_COLUMNS):
         raise SourceError(doc.path, header_line, f"the columns {list(REMITTANCE_COLUMNS)}", header)
     year_line = header_line + 1
-    from_canada_year = re.fullmatch(r"\((\d{4})\)", doc.line(year_line).strip())
+    year_text = doc.line(year_line).strip() if year_line <= len(doc.lines) else ""
+    from_canada_year = re.fullmatch(r"\(([0-9]{4})\)", year_text)
     if not from_canada_year:
         raise SourceError(
-            doc.path, year_line, "the year of the last column, e.g. '(YYYY)'", doc.line(year_line)
+            doc.path,
+            min(year_line, len(doc.lines)),
+            "the year of the last column, e.g. '(YYYY)', under the header",
+            year_text,
         )
     row_pattern = re.compile(
-        rf"^(?P<country>[^\d]+?) (?P<v1>{NUMBER}) (?P<v2>{NUMBER}) "
+        rf"^(?P<country>[^0-9]+?) (?P<v1>{NUMBER}) (?P<v2>{NUMBER}) "
         rf"(?P<v3>{NUMBER})$"
     )
     rows = []
@@ -151,7 +155,7 @@ def _split_pairs(doc: RawDocument, line: int, text: str) -> list[tuple[str, str]
 def parse_roxham_road(doc: RawDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Table 2 as (claims in long form, yearly totals)."""
     caption_line, title = find_caption(doc, 2)
-    top = re.search(r"Top (\d+)", title)
+    top = re.search(r"Top ([0-9]+)", title)
     if not top:
         raise SourceError(doc.path, caption_line, "'Top N' in the Table 2 caption", title)
     top_n = int(top.group(1))
@@ -165,7 +169,7 @@ def parse_roxham_road(doc: RawDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
         text = doc.line(number).strip()
         if not text:
             continue
-        if re.fullmatch(r"\d{4}(?: \d{4})*", text):
+        if re.fullmatch(r"[0-9]{4}(?: [0-9]{4})*", text):
             years.extend(int(y) for y in text.split())
         elif text.startswith("Totals"):
             periods = re.findall(
@@ -177,7 +181,7 @@ def parse_roxham_road(doc: RawDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
                     doc.path, number, "a Totals line '(Mon-Mon) <total>' for each year", text
                 )
             totals = (number, periods)
-        elif match := re.match(r"^(\d+) (.*)$", text):
+        elif match := re.match(r"^([0-9]+) (.*)$", text):
             rank_rows.append(
                 (number, int(match.group(1)), _split_pairs(doc, number, match.group(2)))
             )
@@ -224,7 +228,7 @@ def parse_roxham_road(doc: RawDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "line_end": number,
                 }
             )
-    if len(rank_rows) != top_n:
+    if len(rank_rows) != top_n or not rank_rows:
         raise SourceError(
             doc.path,
             totals_line,
@@ -237,11 +241,20 @@ def parse_roxham_road(doc: RawDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
     for year, (start, end, printed) in zip(years, periods, strict=True):
         top_sum = int(claims_frame.loc[claims_frame["year"] == year, "claims"].sum())
         total = parse_integer(printed)
+        try:
+            period = first_day(year, month_number(start)), last_day(year, month_number(end))
+        except ValueError:
+            raise SourceError(
+                doc.path,
+                totals_line,
+                "periods of month names in a year, e.g. '(Apr-Dec)'",
+                doc.line(totals_line).strip(),
+            ) from None
         total_rows.append(
             {
                 "year": year,
-                "period_start": first_day(year, month_number(start)),
-                "period_end": last_day(year, month_number(end)),
+                "period_start": period[0],
+                "period_end": period[1],
                 "period_as_printed": f"{start}-{end}",
                 "total_claims": total,
                 "top25_claims": top_sum,
@@ -264,7 +277,7 @@ def parse_roxham_road(doc: RawDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def parse_mexico_claims(doc: RawDocument) -> pd.DataFrame:
     caption_line, title = find_caption(doc, 3)
-    period = re.search(r"([A-Z][a-z]+\.? \d{4})\s*[–-]\s*([A-Z][a-z]+\.? \d{4})$", title)
+    period = re.search(r"([A-Z][a-z]+\.? [0-9]{4})\s*[–-]\s*([A-Z][a-z]+\.? [0-9]{4})$", title)
     if not period:
         raise SourceError(
             doc.path,
@@ -272,19 +285,24 @@ def parse_mexico_claims(doc: RawDocument) -> pd.DataFrame:
             "a caption ending with its period 'Mon YYYY – Month YYYY'",
             title,
         )
-    first_year, first_month = month_year(period.group(1))
+    try:
+        first_year, first_month = month_year(period.group(1))
+    except ValueError:
+        raise SourceError(
+            doc.path, caption_line, "a caption period starting with a month name", title
+        ) from None
     header_line = doc.find_line(
         r"^Year ", "the header row of Table 3 ('Year ...')", start=caption_line
     )
     header_end = header_line
-    while doc.line(header_end + 1).strip():
+    while header_end < len(doc.lines) and doc.line(header_end + 1).strip():
         header_end += 1
     header = " ".join(doc.line(n).strip() for n in range(header_line, header_end + 1))
     columns = _header_columns(doc, header_line, header, list(MEXICO_COLUMNS))
     if sorted(columns) != sorted(MEXICO_COLUMNS) or columns[0] != "Year":
         raise SourceError(doc.path, header_line, f"the columns {list(MEXICO_COLUMNS)}", header)
     value_columns = [MEXICO_COLUMNS[label] for label in columns[1:]]
-    row_pattern = re.compile(r"^(?P<year>\d{4})(?: \((?P<month>[A-Z][a-z]+)\))? (?P<values>.+)$")
+    row_pattern = re.compile(r"^(?P<year>[0-9]{4})(?: \((?P<month>[A-Z][a-z]+)\))? (?P<values>.+)$")
     rows = []
     for number, text in _rows_until(doc, header_end + 1, "Source:", "Table 3"):
         match = row_pattern.match(text)
@@ -316,12 +334,18 @@ def parse_mexico_claims(doc: RawDocument) -> pd.DataFrame:
                 ) from error
             if is_rate:
                 row["acceptance_rate_as_printed"] = printed
-        start_month = first_month if year == first_year else 1
-        end_month = month_number(match["month"]) if match["month"] else 12
+        try:
+            start_month = first_month if year == first_year else 1
+            end_month = month_number(match["month"]) if match["month"] else 12
+            period = first_day(year, start_month), last_day(year, end_month)
+        except ValueError:
+            raise SourceError(
+                doc.path, number, "a Table 3 row's year and month name, e.g. '2020 (March)'", text
+            ) from None
         row.update(
             {
-                "period_start": first_day(year, start_month),
-                "period_end": last_day(year, end_month),
+                "period_start": period[0],
+                "period_end": period[1],
                 "document_id": doc.document_id,
                 "line_start": number,
                 "line_end": number,

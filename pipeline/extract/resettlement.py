@@ -41,28 +41,44 @@ def load_resettlement_by_region(root: Path = locate.DECLARATIONS) -> Resettlemen
     return locate.load_sources(ResettlementFile, "resettlement_by_region", root)
 
 
+def _count(document: RawDocument, match: locate.Match, locator: str) -> int:
+    """The whole number a locator read; a misprint is an error naming its line."""
+    try:
+        return parse_integer(match.groups["value"])
+    except ValueError:
+        raise SourceError(
+            document.path,
+            match.group_lines["value"],
+            f"a whole number like '1,234' for locator {locator!r}",
+            match.groups["value"],
+        ) from None
+
+
 def _paragraph_rows(document: RawDocument, paragraph: ResettlementFile) -> list[dict]:
     total = locate.locate(document, paragraph.total)
     try:
         start_year, start_month = month_year(total.groups["period_start"])
         end_year, end_month = month_year(total.groups["period_end"])
+        period = first_day(start_year, start_month), last_day(end_year, end_month)
     except ValueError as error:
         raise SourceError(
             document.path, total.line_start, "a period 'Month YYYY to Month YYYY'", total.quote
         ) from error
-    total_resettled = parse_integer(total.groups["value"])
+    total_resettled = _count(document, total, paragraph.total.id)
+    if total_resettled == 0:
+        raise SourceError(document.path, total.line_start, "a total above zero", total.quote)
     rows = []
     for region in paragraph.regions:
         match = locate.locate(document, region)
-        resettled = parse_integer(match.groups["value"])
+        resettled = _count(document, match, region.id)
         rows.append(
             {
                 "region": region.region,
                 "resettled": resettled,
                 "total_resettled": total_resettled,
                 "share_pct": round(100 * resettled / total_resettled, 2),
-                "period_start": first_day(start_year, start_month),
-                "period_end": last_day(end_year, end_month),
+                "period_start": period[0],
+                "period_end": period[1],
                 "quote": match.quote,
                 "document_id": document.document_id,
                 "line_start": match.line_start,

@@ -1,0 +1,301 @@
+"""Hostile and odd inputs, end to end (`python -m pipeline build`): each stops the build with
+one message naming the file and the line (or byte offset) and publishes nothing; a source saved
+with CRLF line ends or a byte-order mark builds to the same values and line numbers."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline import snapshot
+from tests.conftest import PAPER_FILE, REPO, package_bytes, run_build
+
+ILO_FILE = "ilo_news_2022-08-16.txt"
+ILO_RAW_PATH = f"raw/{ILO_FILE}"
+
+
+@pytest.fixture
+def published(tmp_path: Path, fresh_build: Path) -> Path:
+    """An output folder holding a published package, to see that a failed build keeps it."""
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copytree(fresh_build / "curated", out / "curated")
+    shutil.copy(fresh_build / "datapackage.json", out / "datapackage.json")
+    return out
+
+
+def assert_refused(result: subprocess.CompletedProcess, out: Path, before: dict, message: str):
+    """A non-zero exit, one message matching `message`, the package as it was, no leftovers."""
+    assert result.returncode != 0, result.stdout
+    assert result.stderr.count("build failed:") == 1, result.stderr
+    first = result.stderr.splitlines()[0]
+    assert re.search(message, first), result.stderr
+    assert package_bytes(out) == before
+    assert sorted(p.name for p in out.iterdir()) == [".build-lock", "curated", "datapackage.json"]
+
+
+def edit_manifest(raw_dir: Path, old: str, new: str) -> int:
+    """Replace `old` in the manifest; the 1-based line where it was."""
+    manifest = raw_dir / snapshot.MANIFEST_NAME
+    text = manifest.read_text(encoding="utf-8")
+    assert old in text, old
+    manifest.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def build_refused(raw_dir: Path, out: Path, message: str) -> None:
+    before = package_bytes(out)
+    assert_refused(run_build(raw_dir, out), out, before, message)
+
+
+# --- the manifest -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw_path", ["../ilo_news_2022-08-16.txt", "/etc/hostname", "raw/../../etc/hostname"]
+)
+def test_a_manifest_path_outside_raw_is_refused(raw_copy, published, raw_path):
+    line = edit_manifest(raw_copy, f"raw_path: {ILO_RAW_PATH}", f"raw_path: {raw_path}")
+    build_refused(
+        raw_copy,
+        published,
+        rf"{re.escape(str(raw_copy / 'manifest.yaml'))}:{line}: expected a raw_path inside raw/",
+    )
+
+
+def test_a_link_pointing_out_of_raw_is_refused(raw_copy, published, tmp_path):
+    # The same bytes, so the checksum matches: only the location gives it away.
+    outside = tmp_path / "elsewhere.txt"
+    shutil.move(raw_copy / ILO_FILE, outside)
+    (raw_copy / ILO_FILE).symlink_to(outside)
+    build_refused(raw_copy, published, rf"{ILO_RAW_PATH}: expected a file inside raw/")
+
+
+def test_a_link_within_raw_is_read(raw_copy, tmp_path):
+    shutil.move(raw_copy / ILO_FILE, raw_copy / "ilo.original")
+    (raw_copy / ILO_FILE).symlink_to(raw_copy / "ilo.original")
+    assert snapshot.verify(raw_copy)["ilo_news_2022"].text.startswith("The Government")
+
+
+def test_a_duplicated_document_id_is_refused(raw_copy, published):
+    edit_manifest(raw_copy, "document_id: ilo_news_2022", "document_id: ircc_news_release_2022")
+    build_refused(
+        raw_copy,
+        published,
+        r"manifest\.yaml:3: expected declarations that match the model \(key 'documents'\); "
+        r"found .*document ids listed more than once: ircc_news_release_2022",
+    )
+
+
+def test_a_key_given_twice_in_the_manifest_is_refused(raw_copy, published):
+    line = edit_manifest(raw_copy, "  kind: news item\n", "  kind: news item\n  kind: other\n")
+    build_refused(
+        raw_copy,
+        published,
+        rf"manifest\.yaml:{line + 1}: expected valid YAML; found .*key 'kind' given twice",
+    )
+
+
+def test_a_manifest_that_is_not_utf8_is_refused(raw_copy, published):
+    manifest = raw_copy / snapshot.MANIFEST_NAME
+    data = manifest.read_bytes()
+    offset = data.index(b"International Labour")
+    manifest.write_bytes(data[:offset] + b"\xe9" + data[offset:])
+    line = data.count(b"\n", 0, offset) + 1
+    build_refused(
+        raw_copy,
+        published,
+        rf"manifest\.yaml:{line}: expected UTF-8 text; found 'byte 0xe9 at byte offset {offset}'",
+    )
+
+
+# --- the raw files ------------------------------------------------------------------------------
+
+
+def insert_bytes(raw_dir: Path, before: bytes, inserted: bytes) -> tuple[int, int]:
+    """Insert `inserted` before the first `before` in the paper and re-snapshot; the byte
+    offset and line of the insertion."""
+    path = raw_dir / PAPER_FILE
+    data = path.read_bytes()
+    offset = data.index(before)
+    path.write_bytes(data[:offset] + inserted + data[offset:])
+    snapshot.record(raw_dir)
+    return offset, data.count(b"\n", 0, offset) + 1
+
+
+def test_invalid_utf8_is_refused_naming_line_and_byte_offset(raw_copy, published):
+    offset, line = insert_bytes(raw_copy, b"Haiti 37.1", b"\xff")
+    build_refused(
+        raw_copy,
+        published,
+        rf"raw/{PAPER_FILE}:{line}: expected UTF-8 text; found 'byte 0xff at byte offset {offset}'",
+    )
+
+
+def test_a_nul_byte_is_refused_naming_line_and_byte_offset(raw_copy, published):
+    offset, line = insert_bytes(raw_copy, b"Haiti 37.1", b"\0")
+    build_refused(
+        raw_copy,
+        published,
+        rf"raw/{PAPER_FILE}:{line}: expected text without NUL bytes; "
+        rf"found 'NUL at byte offset {offset}'",
+    )
+
+
+def test_an_empty_file_is_refused(raw_copy, published):
+    (raw_copy / ILO_FILE).write_bytes(b"")
+    snapshot.record(raw_copy)
+    build_refused(raw_copy, published, rf"{ILO_RAW_PATH}: expected a non-empty file")
+
+
+def test_a_file_over_the_size_limit_is_refused(raw_copy, published):
+    (raw_copy / ILO_FILE).write_bytes(b"x" * (snapshot.MAX_RAW_BYTES + 1))
+    snapshot.record(raw_copy)
+    build_refused(
+        raw_copy,
+        published,
+        rf"{ILO_RAW_PATH}: expected a file of at most {snapshot.MAX_RAW_BYTES} bytes "
+        rf"\(the size limit of a raw file\); found '{snapshot.MAX_RAW_BYTES + 1} bytes'",
+    )
+
+
+def test_a_folder_in_place_of_a_file_is_refused(raw_copy, published):
+    (raw_copy / ILO_FILE).unlink()
+    (raw_copy / ILO_FILE).mkdir()
+    build_refused(raw_copy, published, rf"{ILO_RAW_PATH}: expected a regular file")
+
+
+# --- declarations -------------------------------------------------------------------------------
+
+FACTS = "pipeline/declarations/sources/ilo_news_2022/facts.yaml"
+
+
+@pytest.fixture(scope="module")
+def code_template(tmp_path_factory) -> Path:
+    """A copy of what a build reads besides raw/ (the code, declarations and schemas)."""
+    root = tmp_path_factory.mktemp("code")
+    ignore = shutil.ignore_patterns("__pycache__")
+    for folder in ("pipeline", "schemas"):
+        shutil.copytree(REPO / folder, root / folder, ignore=ignore)
+    shutil.copy(REPO / "uv.lock", root / "uv.lock")
+    return root
+
+
+def build_copy(code: Path, out: Path) -> subprocess.CompletedProcess:
+    """`python -m pipeline build` of the copy `code` (its own declarations) on the real raw/."""
+    env = {"CLM_RAW_DIR": str(REPO / "raw"), "CLM_OUT_DIR": str(out)}
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "--force"],
+        cwd=code,  # `-m` puts the working folder first on sys.path: the copy is imported
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def edit_declaration(code: Path, old: str, new: str, nth: int = 1) -> int:
+    """Replace the `nth` occurrence of `old` in the ILO facts; the 1-based line of the change."""
+    path = code / FACTS
+    text = path.read_text(encoding="utf-8")
+    at = -1
+    for _ in range(nth):
+        at = text.index(old, at + 1)
+    path.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
+    return text[:at].count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "nth", "offset", "message"),
+    [
+        (
+            "  unit: years\n",
+            "  unit: years\n  unit_of_measure: years\n",
+            1,
+            1,
+            r"expected declarations that match the model \(key 'facts\.1\.unit_of_measure'\); "
+            r"found 'an unknown key'",
+        ),
+        (
+            "  unit: years\n",
+            "  unit: years\n  lines: many\n",
+            1,
+            1,
+            r"expected declarations that match the model \(key 'facts\.1\.lines'\); "
+            r"found 'Input should be a valid integer",
+        ),
+        (
+            "- id: ilo_colombia_panama_project_duration\n",
+            "- id: ilo_new_projects\n",
+            1,
+            0,
+            r"expected facts locator ids used once; found 'ilo_new_projects'",
+        ),
+        (
+            "  unit: years\n",
+            "  unit: years\n  unit: months\n",
+            1,
+            1,
+            r"expected valid YAML; found .*key 'unit' given twice",
+        ),
+    ],
+    ids=["unknown key", "wrong type", "duplicated id", "duplicated key"],
+)
+def test_a_bad_declaration_is_refused_naming_file_and_line(
+    code_template, tmp_path, old, new, nth, offset, message
+):
+    code = tmp_path / "code"
+    shutil.copytree(code_template, code)
+    line = edit_declaration(code, old, new, nth) + offset
+    out = tmp_path / "out"
+    result = build_copy(code, out)
+    assert result.returncode != 0, result.stdout
+    assert result.stderr.count("build failed:") == 1, result.stderr
+    assert re.search(rf"build failed: {re.escape(FACTS)}:{line}: {message}", result.stderr), (
+        result.stderr
+    )
+    assert not (out / "datapackage.json").exists() and not (out / "curated").exists()
+
+
+def test_the_copy_of_the_code_builds(code_template, tmp_path, fresh_build):
+    # Without this, the refusals above could come from a copy that never builds.
+    out = tmp_path / "out"
+    result = build_copy(code_template, out)
+    assert result.returncode == 0, result.stderr
+    assert package_bytes(out) == package_bytes(fresh_build)
+
+
+# --- line ends and byte-order marks -------------------------------------------------------------
+
+
+def test_crlf_and_a_byte_order_mark_build_to_the_same_values_and_lines(
+    raw_copy, tmp_path, fresh_build
+):
+    for name in (PAPER_FILE, ILO_FILE):
+        path = raw_copy / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    snapshot.record(raw_copy)
+    out = tmp_path / "out"
+    result = run_build(raw_copy, out)
+    assert result.returncode == 0, result.stderr
+    built, fresh = package_bytes(out), package_bytes(fresh_build)
+    differing = {name for name in fresh if built[name] != fresh[name]}
+    # Only the checksums and sizes of the two files (documents.csv, the descriptor) differ.
+    assert differing == {"curated/documents.csv", "datapackage.json"}
+    assert strip_checksums(built["curated/documents.csv"]) == strip_checksums(
+        fresh["curated/documents.csv"]
+    )
+
+
+def strip_checksums(csv: bytes) -> list[list[str]]:
+    import csv as csv_module
+
+    rows = list(csv_module.reader(csv.decode("utf-8").splitlines()))
+    drop = {rows[0].index(column) for column in ("sha256", "bytes")}
+    return [[cell for i, cell in enumerate(row) if i not in drop] for row in rows]

@@ -1,0 +1,223 @@
+"""Crash-consistent publishing (pipeline/journal.py): a publish stopped after any one of its file
+system operations leaves, once recovered, a complete package whose descriptor matches every
+file (the old package before the journal's commit, the new one after), and the next build
+succeeds and leaves nothing behind. The stop is injected through the one seam every operation
+goes through (`journal.OPS`); two of them are real kills of a build process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import checks, journal, publish, runner, schemas, snapshot
+from tests.conftest import REPO, package_bytes, replace_in_raw, run_build
+
+CLEAN = [".build-lock", "curated", "datapackage.json"]
+
+
+class Killed(BaseException):
+    """The process dies here: a BaseException, so no `except Exception` handles it."""
+
+
+class DyingOps(journal.FileOps):
+    """The real operations, recorded; after `after` of them every operation dies (a killed
+    process does nothing more, not even its clean-up)."""
+
+    def __init__(self, after: int | None = None):
+        self.after = after
+        self.done: list[str] = []
+
+    def _do(self, name: str, *args) -> None:
+        if self.after is not None and len(self.done) >= self.after:
+            raise Killed(name)
+        getattr(journal.FileOps, name)(self, *args)
+        self.done.append(f"{name} {' -> '.join(Path(a).name for a in args if isinstance(a, Path))}")
+
+    def write(self, path: Path, data: bytes) -> None:
+        self._do("write", path, data)
+
+    def mkdir(self, path: Path) -> None:
+        self._do("mkdir", path)
+
+    def rename(self, source: Path, target: Path) -> None:
+        self._do("rename", source, target)
+
+    def unlink(self, path: Path) -> None:
+        self._do("unlink", path)
+
+    def rmdir(self, path: Path) -> None:
+        self._do("rmdir", path)
+
+
+@pytest.fixture(scope="module")
+def old_and_new() -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """The published tables, and the same with one value changed (a package that differs)."""
+    tables = runner.materialize(snapshot.take(REPO / "raw"))
+    old = {name: tables[name] for name in checks.published()}
+    new = {**old, "remittances": old["remittances"].copy()}
+    new["remittances"].loc[0, "remittances_pct_gdp"] += 0.1
+    return old, new
+
+
+def publish_to(out: Path, tables: dict[str, pd.DataFrame]) -> None:
+    publish.publish(out, tables, schemas.package())
+
+
+@pytest.fixture
+def quick_publish(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Frictionless validation (half a second) reads only; each state is checked by hashes.
+    monkeypatch.setattr(publish, "validate_package", lambda folder: [])
+
+
+def test_a_publish_stopped_after_any_operation_recovers_to_a_whole_package(
+    tmp_path, monkeypatch, old_and_new, quick_publish
+):
+    old_tables, new_tables = old_and_new
+    template = tmp_path / "template"
+    publish_to(template, old_tables)
+    old = package_bytes(template)
+
+    rehearsal = tmp_path / "rehearsal"
+    shutil.copytree(template, rehearsal)
+    monkeypatch.setattr(journal, "OPS", recorder := DyingOps())
+    publish_to(rehearsal, new_tables)
+    new = package_bytes(rehearsal)
+    assert new != old
+    operations = recorder.done
+    commit = operations.index(f"rename .publish-journal.{os.getpid()} -> .publish-journal") + 1
+    released = operations.index("unlink .publish-journal") + 1
+
+    for after in range(len(operations)):
+        out = tmp_path / f"after-{after}"
+        shutil.copytree(template, out)
+        monkeypatch.setattr(journal, "OPS", DyingOps(after))
+        with pytest.raises(Killed):
+            publish_to(out, new_tables)
+        monkeypatch.setattr(journal, "OPS", journal.FileOps())
+        where = f"stopped after {after} operations (next: {operations[after]})"
+        if after < commit:  # before the commit the published files are never touched
+            assert package_bytes(out) == old, where
+        assert (out / journal.JOURNAL).exists() == (commit <= after < released), where
+        journal.recover(out)
+        assert journal.mismatches(out) == [], where
+        assert package_bytes(out) == (old if after < commit else new), where
+        assert sorted(p.name for p in out.iterdir()) == CLEAN, where
+        publish_to(out, new_tables)  # the next build
+        assert package_bytes(out) == new, where
+        assert sorted(p.name for p in out.iterdir()) == CLEAN, where
+        shutil.rmtree(out)
+    # Writes, renames, unlinks: every one of them was a crash point.
+    kinds = {operation.split()[0] for operation in operations}
+    assert kinds == {"mkdir", "write", "rename", "unlink", "rmdir"}, operations
+    print(f"{len(operations)} crash points, commit after operation {commit}")
+
+
+def test_the_published_package_passes_frictionless_after_a_recovered_crash(
+    tmp_path, monkeypatch, old_and_new
+):
+    old_tables, new_tables = old_and_new
+    out = tmp_path / "out"
+    with monkeypatch.context() as patch:
+        patch.setattr(publish, "validate_package", lambda folder: [])
+        publish_to(out, old_tables)
+    recorder = DyingOps()
+    monkeypatch.setattr(journal, "OPS", recorder)
+    publish_to(tmp_path / "count", new_tables)
+    renames = [i for i, op in enumerate(recorder.done) if op.startswith("rename curated")]
+    monkeypatch.setattr(journal, "OPS", DyingOps(renames[0] + 1))  # curated/ moved aside
+    with pytest.raises(Killed):
+        publish_to(out, new_tables)
+    assert not (out / "curated").exists()  # the window the journal exists for
+    monkeypatch.setattr(journal, "OPS", journal.FileOps())
+    journal.recover(out)
+    assert publish.validate_package(out) == []
+
+
+def test_a_journal_naming_anything_but_a_staging_folder_is_refused(tmp_path):
+    (tmp_path / journal.JOURNAL).write_text('{"staging": "../../etc"}')
+    with pytest.raises(journal.JournalError, match="expected a staging folder name"):
+        journal.recover(tmp_path)
+
+
+def test_what_a_build_of_the_version_before_the_journal_left_is_restored(fresh_build, tmp_path):
+    # That version moved curated/ to .publish-previous, then the staged one in, then the
+    # descriptor: killed in between, the old curated/ was only in .publish-previous.
+    out = tmp_path / "out"
+    shutil.copytree(fresh_build, out, ignore=shutil.ignore_patterns(".build-*"))
+    before = package_bytes(out)
+    shutil.copytree(out / "curated", out / ".publish-staging" / "curated")
+    (out / "curated").rename(out / ".publish-previous")
+    journal.recover(out)
+    assert package_bytes(out) == before
+    assert sorted(p.name for p in out.iterdir()) == ["curated", "datapackage.json"]
+
+
+def test_a_package_whose_files_disagree_with_its_descriptor_is_reported(fresh_build, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(fresh_build, out)
+    (out / "curated" / "facts.csv").write_bytes(b"changed\n")
+    (out / "curated" / "extra.csv").write_bytes(b"x\n")
+    assert journal.mismatches(out) == [
+        "curated/facts.csv: sha256 differs from the descriptor",
+        "curated/facts.csv: size differs from the descriptor",
+        "curated/extra.csv: not in the descriptor",
+    ]
+
+
+# A build process killed (os._exit: no clean-up, no finally) right after its `after`-th file
+# system operation, or right after the commit (the rename that creates the journal).
+KILLED_BUILD = """
+import os, sys
+from pipeline import journal
+from pipeline.__main__ import main
+
+after, done = sys.argv[1], []
+
+def dying(name):
+    real = getattr(journal.FileOps, name)
+    def operation(self, *args):
+        real(self, *args)
+        done.append(name)
+        committed = name == "rename" and args[1].name == journal.JOURNAL
+        if str(len(done)) == after or (after == "commit" and committed):
+            os._exit(9)
+    return operation
+
+names = ("write", "mkdir", "rename", "unlink", "rmdir")
+journal.OPS = type("Dying", (journal.FileOps,), {n: dying(n) for n in names})()
+sys.exit(main(["build", "--force"]))
+"""
+
+
+@pytest.mark.parametrize(("after", "published"), [("3", "old"), ("commit", "new")])
+def test_a_killed_build_is_completed_or_undone_by_the_next_build(
+    raw_copy, tmp_path, fresh_build, after, published
+):
+    out = tmp_path / "out"
+    shutil.copytree(fresh_build, out, ignore=shutil.ignore_patterns(".build-*"))
+    replace_in_raw(raw_copy, "Peru 1.5 3.3 57", "Peru 1.6 3.3 57")
+    env = {**os.environ, "CLM_RAW_DIR": str(raw_copy), "CLM_OUT_DIR": str(out)}
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_BUILD, after],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert killed.returncode == 9, killed.stderr
+    assert (out / journal.JOURNAL).exists() == (published == "new")
+    if published == "old":
+        assert package_bytes(out) == package_bytes(fresh_build)
+    result = run_build(raw_copy, out)
+    assert result.returncode == 0, result.stderr
+    assert "recovered: " in result.stderr
+    assert journal.mismatches(out) == []
+    assert b",1.6," in package_bytes(out)["curated/remittances.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [".build-lock", ".build-stamp", *CLEAN[1:]]
