@@ -44,7 +44,7 @@ lint: setup
 	$(RUN) ruff format --check pipeline tests
 
 test: setup lint
-	$(RUN) pytest
+	$(RUN) pytest -n auto
 
 # The suite on each of $(MATRIX) found on PATH or in pyenv, each in its own .venv-3.1x.
 test-matrix: lint

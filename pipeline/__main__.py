@@ -150,16 +150,20 @@ def dev() -> int:
 
 
 def release() -> int:
-    """Write dist/<name>-<version>.zip and record the release; refuse an existing version."""
+    """Write dist/<name>-<version>.zip and record the release; for a version already released,
+    rebuild it and verify it byte for byte against its record."""
     from pipeline import release as releases
 
     try:
         with buildlock.held(REPO_ROOT):  # the package cannot change while it is read
-            target = releases.make_release(REPO_ROOT, REPO_ROOT / "dist")
+            done = releases.make_release(REPO_ROOT, REPO_ROOT / "dist")
+    except releases.ReleaseDiffers as error:
+        print(str(error), file=sys.stderr)
+        return 1
     except ValueError as error:
         print(f"release refused: {error}", file=sys.stderr)
         return 1
-    print(f"released {target.relative_to(REPO_ROOT)}")
+    print(done)
     return 0
 
 

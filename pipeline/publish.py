@@ -28,6 +28,16 @@ def csv_bytes(frame: pd.DataFrame, resource: schemas.Resource) -> bytes:
     return text.encode("utf-8")
 
 
+def source(document) -> dict:
+    """A `sources` entry of the descriptor for a row of `documents`: its `path` only where the
+    raw file is redistributed (every path of the descriptor resolves inside the release zip);
+    always its URL ("not stated" where none is) and sha256, to fetch and verify it."""
+    entry = {"title": f"{document.title} ({document.publisher}, {document.published})"}
+    if document.redistributed:
+        entry["path"] = document.raw_path
+    return entry | {"url": document.url, "hash": f"sha256:{document.sha256}"}
+
+
 def descriptor(package: schemas.Package, documents: pd.DataFrame, files: dict[str, bytes]) -> dict:
     """datapackage.json for the published tables' file contents `files` (by resource)."""
     resources = []
@@ -50,10 +60,7 @@ def descriptor(package: schemas.Package, documents: pd.DataFrame, files: dict[st
                 "schema": resource.table_schema(),
             }
         )
-    sources = [
-        {"title": f"{row.title} ({row.publisher}, {row.published})", "path": row.raw_path}
-        for row in documents.itertuples()
-    ]
+    sources = [source(row) for row in documents.itertuples()]
     return {
         "$schema": PACKAGE_PROFILE,
         **package.metadata(),

@@ -11,7 +11,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from pipeline import declared, schemas
+from pipeline import declared, schemas, snapshot
 
 RELEASES = Path(__file__).resolve().parent / "releases"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member timestamps: the zip is reproducible
@@ -145,15 +145,18 @@ def write_zip(repo: Path, target: Path, members: list[Path]) -> None:
 # and DuckDB database, and the dataset site. The browser tests' screenshots are not released.
 GENERATED = ("exports", "site")
 NOT_RELEASED = ("site/screenshots",)
+# At the root of the zip, so that it says what it is, under which licence and how to cite it.
+ROOT_FILES = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md")
 
 
 def generate_views(repo: Path) -> None:
     """Write the exports and the dataset site of the package in `repo` afresh, so a release
-    holds them as they are for this package (both are byte-reproducible)."""
+    holds them as they are for this package (both are byte-reproducible). The site shows only
+    the raw texts the release may redistribute."""
     from pipeline import exports, site
 
     exports.write(repo, repo / "exports")
-    site.generate(repo, repo / "site")
+    site.generate(repo, repo / "site", redistributable_only=True)
 
 
 def _released(path: Path, repo: Path) -> bool:
@@ -161,36 +164,117 @@ def _released(path: Path, repo: Path) -> bool:
     return path.is_file() and not any(relative.startswith(f"{p}/") for p in NOT_RELEASED)
 
 
+def raw_members(repo: Path) -> list[Path]:
+    """raw/manifest.yaml (every source's URL, sha256, rights and whether its text is
+    redistributed, and why) and the raw files whose rights allow redistribution."""
+    raw_dir = repo / "raw"
+    entries = snapshot.load_manifest(raw_dir)
+    return [snapshot.manifest_path(raw_dir)] + [
+        repo / entry["raw_path"] for entry in entries if entry["redistributed"]
+    ]
+
+
 def artifact_members(repo: Path) -> list[Path]:
-    """The descriptor, the curated tables and data dictionary, the changelog, and the exports
-    and dataset site where generated (`make_release` always generates them first)."""
+    """The descriptor, the README, licence, citation and changelog, the curated tables and
+    data dictionary, the redistributable raw files with the manifest, and the exports and
+    dataset site where generated (`make_release` always generates them first)."""
     members = [
         repo / "datapackage.json",
-        repo / "CHANGELOG.md",
+        *(repo / name for name in ROOT_FILES),
         *sorted((repo / "curated").iterdir()),
+        *raw_members(repo),
     ]
     for folder in GENERATED:
         members += sorted(p for p in (repo / folder).rglob("*") if _released(p, repo))
     return members
 
 
-def make_release(repo: Path, dist: Path) -> Path:
-    """Record the release and write dist/<name>-<version>.zip; refuse an existing version."""
-    package = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
-    version = package["version"]
-    if (RELEASES / f"{version}.json").exists():
-        raise ValueError(
-            f"version {version} is already released: bump it in "
-            "schemas/_package.yaml and add a CHANGELOG.md entry"
+def member_hashes(archive: Path) -> dict[str, str]:
+    """sha256 of each member of a zip, by name: what tells which member of a release differs."""
+    with zipfile.ZipFile(archive) as opened:
+        return {
+            name: hashlib.sha256(opened.read(name)).hexdigest()
+            for name in sorted(opened.namelist())
+        }
+
+
+def _hash_differences(kind: str, recorded: dict[str, str], rebuilt: dict[str, str]) -> list[str]:
+    """'<kind> <name>: ...' for each name whose hash differs or that only one side has."""
+    differences = []
+    for name in sorted(recorded.keys() | rebuilt.keys()):
+        if name not in rebuilt:
+            differences.append(f"{kind} {name}: in the release, missing from the rebuild")
+        elif name not in recorded:
+            differences.append(f"{kind} {name}: in the rebuild, not in the release")
+        elif recorded[name] != rebuilt[name]:
+            differences.append(f"{kind} {name}: {recorded[name]} released, {rebuilt[name]} rebuilt")
+    return differences
+
+
+def release_differences(recorded: dict, rebuilt: dict) -> list[str]:
+    """What differs between a release record and the record of its rebuild: resources by
+    hash, then zip members by hash where the record has them (records before 2.0.0 do not),
+    then the zip as a whole when nothing more precise explains it."""
+    differences = _hash_differences(
+        "resource",
+        {name: entry["hash"] for name, entry in recorded["resources"].items()},
+        {name: entry["hash"] for name, entry in rebuilt["resources"].items()},
+    )
+    if "members" in recorded:
+        differences += _hash_differences("member", recorded["members"], rebuilt["members"])
+    if recorded["zip_sha256"] != rebuilt["zip_sha256"] and not differences:
+        differences.append(
+            f"zip: {recorded['zip_sha256']} released, {rebuilt['zip_sha256']} rebuilt (the "
+            "release record has no per-member hashes: a member other than the resources, or "
+            "the zip's layout, differs)"
         )
-    problems = check_version(repo)
-    if problems:
-        raise ValueError("; ".join(problems))
-    target = dist / f"{package['name']}-{version}.zip"
+    return differences
+
+
+class ReleaseDiffers(ValueError):
+    """Rebuilding a released version did not give the bytes it was released with."""
+
+
+def _build_artifact(repo: Path, dist: Path) -> tuple[Path, dict]:
+    """Generate the views, write dist/<name>-<version>.zip and return it with its record
+    (per resource hash, rows and schema; zip and per-member sha256)."""
+    package = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
+    target = dist / f"{package['name']}-{package['version']}.zip"
     generate_views(repo)
     write_zip(repo, target, artifact_members(repo))
     record = record_of(repo)
     record["zip_sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
+    record["members"] = member_hashes(target)
+    return target, record
+
+
+def reproduce_release(repo: Path, dist: Path) -> str:
+    """Rebuild the released version the package in `repo` has and verify it byte for byte
+    against its record; raise ReleaseDiffers naming what differs."""
+    version = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    target, rebuilt = _build_artifact(repo, dist)
+    differences = release_differences(load_release(version), rebuilt)
+    if differences:
+        raise ReleaseDiffers(
+            f"release {version} not reproduced: {target.name} differs from its record "
+            f"(pipeline/releases/{version}.json): " + "; ".join(differences)
+        )
+    return (
+        f"release {version} reproduced: identical ({target.name}, sha256 {rebuilt['zip_sha256']})"
+    )
+
+
+def make_release(repo: Path, dist: Path) -> str:
+    """Release the version of the package in `repo`: a new version is checked, zipped into
+    dist/<name>-<version>.zip and recorded; a version already released is rebuilt and
+    verified against its record instead (never recorded again). Returns what was done."""
+    version = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    if (RELEASES / f"{version}.json").exists():
+        return reproduce_release(repo, dist)
+    problems = check_version(repo)
+    if problems:
+        raise ValueError("; ".join(problems))
+    target, record = _build_artifact(repo, dist)
     RELEASES.mkdir(exist_ok=True)
     (RELEASES / f"{version}.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
-    return target
+    return f"released {target.name} (sha256 {record['zip_sha256']})"

@@ -468,7 +468,8 @@ class Package(Declared):
     description: OneLine
     version: str
     created: str
-    homepage: str
+    # No homepage: the project is published nowhere that the repository states (a URL here
+    # would be invented). Add `homepage` back to the model when there is one.
     keywords: tuple[str, ...]
     licenses: tuple[License, ...]
     contributors: tuple[Contributor, ...]
@@ -480,9 +481,17 @@ class Package(Declared):
         declared.once(resources, "resources")
         return resources
 
+    @property
+    def id(self) -> str:
+        """The package version's identifier: a URN made of the package name and version
+        (`urn:<name>:<version>`). The namespace is not registered with IANA and the URN
+        resolves nowhere: it names this version of this package, and is not a DOI."""
+        return f"urn:{self.name}:{self.version}"
+
     def metadata(self) -> dict[str, Any]:
         """The package-level properties of datapackage.json, in the order they are written."""
-        return self.model_dump(mode="json", exclude={"resources"})
+        dumped = self.model_dump(mode="json", exclude={"resources"})
+        return {"id": self.id, **dumped}
 
 
 # --- loading ---------------------------------------------------------------------------------

@@ -33,6 +33,15 @@ class ManifestEntry(declared.Declared):
     published: str
     kind: str = Field(min_length=1)
     format: str = Field(min_length=1)
+    # Where the document can be had and on what terms, as far as the document or its publisher
+    # states it: "not stated" otherwise, never a guess. `redistributed` decides whether the raw
+    # file travels in the release zip; `redistribution` says why (the rights that allow it, or
+    # that they are not established), so the decision is reviewed with the metadata.
+    url: str = Field(min_length=1)
+    publisher_url: str = Field(min_length=1)
+    rights: str = Field(min_length=1)
+    redistributed: bool
+    redistribution: str = Field(min_length=1)
     sha256: str | None = None
     bytes: int | None = None
 

@@ -86,6 +86,14 @@ class RawDocument:
         _, starts, numbers = self._flat
         return numbers[max(bisect.bisect_right(starts, offset) - 1, 0)]
 
+    def column_at(self, offset: int) -> int:
+        """1-based column, in its raw line, of a character offset in the flattened text
+        (the line's leading spaces counted, as an editor counts them)."""
+        _, starts, numbers = self._flat
+        index = max(bisect.bisect_right(starts, offset) - 1, 0)
+        raw = self.line(numbers[index])
+        return offset - starts[index] + len(raw) - len(raw.lstrip()) + 1
+
     @cached_property
     def _block_starts(self) -> list[int]:
         """Offsets of lines that open a block, hence a sentence: a bullet, heading or list

@@ -27,6 +27,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline import runner, schemas, snapshot
+from pipeline.coverage.claims import claimed  # the number-coverage step's test, shared
 from pipeline.errors import SourceError
 from pipeline.reconcile import RuleError
 from pipeline.registry import registered
@@ -63,25 +64,6 @@ def source_lines(tables: dict[str, pd.DataFrame]) -> dict[str, Rows]:
             for number in range(int(row[first]), int(row[last]) + 1):
                 lines[name].setdefault((row["document_id"], number), []).append(row)
     return lines
-
-
-def claimed(rows: list[dict], line: str, start: int, end: int) -> bool:
-    """Whether a row read from the line publishes the number at line[start:end]: as one of its
-    numbers, or inside one of its texts (a quote, a value as printed)."""
-    printed = line[start:end]
-    window = line[max(start - 8, 0) : end + 8].strip()
-    try:
-        value = float(printed.replace(",", ""))
-    except ValueError:
-        value = None
-    for row in rows:
-        for cell in row.values():
-            if isinstance(cell, str) and window in " ".join(cell.split()):
-                return True
-            number = isinstance(cell, int | float) and not isinstance(cell, bool)
-            if number and value is not None and not pd.isna(cell) and float(cell) == value:
-                return True
-    return False
 
 
 def mutations(text: str):

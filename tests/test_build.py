@@ -108,18 +108,27 @@ def test_edited_number_changes_exactly_that_cell(raw_copy, published_copy):
     after = package_bytes(published_copy)
     changed = {name for name in before if before[name] != after[name]}
     # The raw file's checksum is published too (documents.csv and the descriptor's hashes).
-    # The reconciliation rules reading that cell report the new value too.
+    # The reconciliation rules reading that cell report the new value too, and the number
+    # coverage the number as printed.
     assert changed == {
         "curated/remittances.csv",
         "curated/documents.csv",
         "curated/reconciliation.csv",
+        "curated/number_coverage.csv",
         "datapackage.json",
     }
-    old_lines = before["curated/remittances.csv"].decode().splitlines()
-    new_lines = after["curated/remittances.csv"].decode().splitlines()
-    diff = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+    diff = changed_lines(before, after, "curated/remittances.csv")
     assert diff == [(diff[0][0], diff[0][0].replace(",1.5,", ",1.6,"))]
     assert diff[0][0].startswith("PER,Peru,11,1.5,")
+    coverage = changed_lines(before, after, "curated/number_coverage.csv")
+    assert len(coverage) == 1
+    assert coverage[0][1] == coverage[0][0].replace(",1.5,", ",1.6,", 1)
+
+
+def changed_lines(before: dict, after: dict, name: str) -> list[tuple[str, str]]:
+    old_lines = before[name].decode().splitlines()
+    new_lines = after[name].decode().splitlines()
+    return [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
 
 
 def test_readme_lists_every_known_discrepancy_as_published():

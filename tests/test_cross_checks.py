@@ -433,10 +433,14 @@ def test_documents_publish_the_origin_of_the_series_and_not_stated_otherwise(tab
             assert NOT_STATED not in set(origin) and " at commit " in row["taken_from"]
         else:
             assert set(origin) == {NOT_STATED}
+    taken_from = [{"repository": "o/r", "path": "p", "commit": "c"}]
     manifest = [
-        {"document_id": "x", "taken_from": [{"repository": "o/r", "path": "p", "commit": "c"}]}
+        {"document_id": "x", "raw_path": "raw/x", "redistributed": True, "taken_from": taken_from}
     ]
     assert documents_table(manifest, {"x"}).loc[0, "taken_from"] == "o/r p at commit c"
+    # A raw file that is not redistributed has no path in the package (nothing to resolve).
+    manifest[0]["redistributed"] = False
+    assert pd.isna(documents_table(manifest, {"x"}).loc[0, "raw_path"])
 
 
 def test_the_manifest_leaves_an_unstated_origin_out(raw_copy):

@@ -150,11 +150,13 @@ def test_country_lists_are_split_with_their_lines(documents):
         )
     ] == ["Australia", "New Zealand", "United Kingdom", "United States"]
     members = groups.extract_memberships(documents, groups.load_memberships())
-    mercosur = members[(members["group"] == "MERCOSUR") & (members["role"] == "associate state")]
+    mercosur = members[
+        (members["group_name"] == "MERCOSUR") & (members["role"] == "associate state")
+    ]
     assert mercosur["country_as_printed"].tolist()[-1] == "Surinam"
     assert set(mercosur["line"]) == {523}
     # A group listed by two documents keeps its rows together, documents in declared order.
-    puebla = members.index[members["group"].str.startswith("Puebla")]
+    puebla = members.index[members["group_name"].str.startswith("Puebla")]
     assert list(puebla) == list(range(len(puebla)))
     assert list(dict.fromkeys(members.loc[puebla, "document_id"])) == [
         "working_paper_2020",
@@ -167,10 +169,10 @@ def test_projects_read_titles_and_years_from_the_text(documents):
     projects = groups.extract_projects(documents, declarations)
     countries = groups.extract_project_countries(documents, declarations)
     fair = projects.set_index("project_id").loc["ilo_fair_recruitment_central_america"]
-    assert (fair["start"], fair["end"]) == ("2022", "2024")
+    assert (fair["start_date"], fair["end_date"]) == ("2022", "2024")
     assert fair["document_ids"] == "ilo_news_2022; ircc_news_release_2022"
     assert fair["title"].startswith("Fair Recruitment in Central America")
-    named = countries[countries["group"] == "ilo_fair_recruitment_central_america"]
+    named = countries[countries["group_name"] == "ilo_fair_recruitment_central_america"]
     assert sorted(set(named["country_as_printed"])) == ["Costa Rica", "Guatemala", "Honduras"]
     # The primary description (the ILO's) gives the quote and lines, and comes first.
     assert fair["document_id"] == "ilo_news_2022"

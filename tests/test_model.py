@@ -100,10 +100,10 @@ MISSPELT = {
     ),
     "package": (
         "_package.yaml",
-        "homepage:",
-        "home_page:",
+        "keywords:",
+        "keyword:",
         lambda schema_dir: schemas.package(schema_dir),
-        "home_page",
+        "keyword",
         "an unknown key",
     ),
 }

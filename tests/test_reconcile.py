@@ -159,7 +159,7 @@ PERTURBATIONS = {
     "news_2022.same_project_countries": lambda t: set_cell(
         t["memberships"],
         {
-            "group": "ilo_venezuelan_integration_colombia_panama",
+            "group_name": "ilo_venezuelan_integration_colombia_panama",
             "document_id": "ilo_news_2022",
             "country_as_printed": "Panama",
         },

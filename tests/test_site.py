@@ -91,9 +91,11 @@ def test_a_page_per_resource_and_per_source_document(site_dir):
     assert {p.stem for p in (site_dir / "sources").glob("*.html")} == {
         row["document_id"] for row in documents
     }
+    raw_paths = SiteData(PACKAGE, REPO_ROOT).raw_paths  # documents.csv omits withheld texts
     for row in documents:
         source = Page(site_dir / "sources" / f"{row['document_id']}.html")
-        raw_lines = (REPO_ROOT / row["raw_path"]).read_text(encoding="utf-8").split("\n")
+        raw_path = raw_paths[row["document_id"]]
+        raw_lines = (REPO_ROOT / raw_path).read_text(encoding="utf-8").split("\n")
         count = len(raw_lines) - (raw_lines[-1] == "")
         assert {f"L{n}" for n in range(1, count + 1)} <= source.ids
         assert f"L{count + 1}" not in source.ids
@@ -230,7 +232,9 @@ def test_index_states_metadata_downloads_and_known_discrepancies(site_dir):
     descriptor = PACKAGE.descriptor
     assert descriptor["title"] in index and f"Version {descriptor['version']}" in index
     assert "Citation declared by the package</dt><dd>not stated" in index
-    assert "Identifier (DOI or other)</dt><dd>not stated" in index
+    # The package's own URN, not a DOI; no homepage is invented.
+    assert f"Identifier (DOI or other)</dt><dd>{descriptor['id']}" in index
+    assert "Homepage</dt><dd>not stated" in index
     for table in PACKAGE.tables:
         assert f'href="data/{table.path}"' in index
         assert f'href="data/parquet/{table.name}.parquet"' in index

@@ -195,7 +195,7 @@ def extract_memberships(
         rows += _country_rows(
             document,
             locate.locate(document, listing),
-            group=listing.group,
+            group_name=listing.group,
             group_type=group_types[listing.group],
             role=listing.role,
         )
@@ -230,8 +230,8 @@ def extract_projects(
                 "funder": project.funder,
                 "implementer": project.implementer,
                 "status": project.status,
-                "start": partial_date(found["start"]) if "start" in found else None,
-                "end": partial_date(found["end"]) if "end" in found else None,
+                "start_date": partial_date(found["start"]) if "start" in found else None,
+                "end_date": partial_date(found["end"]) if "end" in found else None,
                 "document_id": primary_document.document_id,
                 "document_ids": "; ".join(dict.fromkeys(d.document_id for d, _ in matches)),
                 "quote": primary.quote,
@@ -253,7 +253,7 @@ def extract_project_countries(
                 rows += _country_rows(
                     document,
                     match,
-                    group=project.project_id,
+                    group_name=project.project_id,
                     group_type=project.kind,
                     role="project country",
                 )

@@ -70,11 +70,19 @@ def write_page(out_dir: Path, relative: str, html: str) -> Path:
     return path
 
 
-def generate(package_dir: Path, out_dir: Path, sources_root: Path | None = None) -> list[Path]:
+def generate(
+    package_dir: Path,
+    out_dir: Path,
+    sources_root: Path | None = None,
+    redistributable_only: bool = False,
+) -> list[Path]:
     """Write the site of the package in `package_dir` into `out_dir` (replacing its content);
-    `sources_root` is the folder documents.csv's raw_path values are relative to (default
-    the package folder). Returns the pages written."""
-    site = SiteData(published.Package.load(package_dir), sources_root or package_dir)
+    `sources_root` is the folder with raw/manifest.yaml and the raw files (default the package
+    folder); with `redistributable_only` (a release) a source page shows the text only where
+    it is redistributed. Returns the pages written."""
+    site = SiteData(
+        published.Package.load(package_dir), sources_root or package_dir, redistributable_only
+    )
     site.documents  # noqa: B018 - read first: a missing raw file fails before anything is cleared
     clear(out_dir)
     shutil.copytree(ASSETS, out_dir / "assets")

@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
         "--sources-root",
         type=Path,
         default=None,
-        help="folder the raw_path values of documents.csv are relative to (default: --package)",
+        help="folder with raw/manifest.yaml and the raw files (default: --package)",
     )
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "site", help="site folder")
     args = parser.parse_args(argv)

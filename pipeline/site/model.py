@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
+import yaml
 
 from pipeline import published
 
@@ -41,14 +42,16 @@ class Document:
     """A raw source document: its row of `documents` and its text."""
 
     document_id: str
-    raw_path: str
+    raw_path: str  # the path in the repository, by which the tables cite its lines
     metadata: dict[str, str]
-    text: str
+    text: str | None  # None: the text is not redistributed, so this site does not show it
 
     @cached_property
     def lines(self) -> list[str]:
         """1-based numbering as the pipeline counts (`text.split("\\n")`); a final newline
-        does not open a line of its own."""
+        does not open a line of its own. No lines when the text is not shown."""
+        if self.text is None:
+            return []
         lines = self.text.split("\n")
         return lines[:-1] if lines and lines[-1] == "" else lines
 
@@ -60,7 +63,10 @@ class Document:
 @dataclass(frozen=True)
 class SiteData:
     package: published.Package
-    sources_root: Path  # the folder documents.csv's raw_path values are relative to
+    sources_root: Path  # the folder raw/manifest.yaml and the raw files are in
+    # A release shows only the texts it may redistribute (`documents.redistributed`); the
+    # repository's own site shows every text, for reading the sources next to the tables.
+    redistributable_only: bool = False
 
     @cached_property
     def rows(self) -> dict[str, list[dict[str, str]]]:
@@ -76,16 +82,32 @@ class SiteData:
         return {table.name: self.package.frame(table) for table in self.package.tables}
 
     @cached_property
+    def raw_paths(self) -> dict[str, str]:
+        """The repository path of every document, from raw/manifest.yaml (documents.csv gives
+        a path only for the texts that are redistributed)."""
+        manifest = self.sources_root / "raw" / "manifest.yaml"
+        if not manifest.is_file():
+            raise FileNotFoundError(f"no raw/manifest.yaml under {self.sources_root}")
+        entries = yaml.safe_load(manifest.read_text(encoding="utf-8"))["documents"]
+        return {entry["document_id"]: entry["raw_path"] for entry in entries}
+
+    def _text(self, row: dict[str, str], raw_path: str) -> str | None:
+        if self.redistributable_only and row.get("redistributed") != "true":
+            return None
+        path = self.sources_root / PurePosixPath(raw_path)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"raw/manifest.yaml names {raw_path}, which is not under {self.sources_root}"
+            )
+        return path.read_text(encoding="utf-8")
+
+    @cached_property
     def documents(self) -> dict[str, Document]:
         documents = {}
         for row in self.rows.get(DOCUMENTS, []):
-            path = self.sources_root / PurePosixPath(row["raw_path"])
-            if not path.is_file():
-                raise FileNotFoundError(
-                    f"documents.csv names {row['raw_path']}, which is not under {self.sources_root}"
-                )
-            text = path.read_text(encoding="utf-8")
-            documents[row["document_id"]] = Document(row["document_id"], row["raw_path"], row, text)
+            raw_path = self.raw_paths[row["document_id"]]
+            text = self._text(row, raw_path)
+            documents[row["document_id"]] = Document(row["document_id"], raw_path, row, text)
         return documents
 
     @cached_property

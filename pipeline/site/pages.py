@@ -92,7 +92,7 @@ def citation_section(descriptor: dict) -> Html:
     suggested = (
         f"{'; '.join(creators) or NOT_STATED} ({year}). {descriptor.get('title', NOT_STATED)} "
         f"(version {descriptor.get('version', NOT_STATED)}) [data package]. "
-        f"{homepage or NOT_STATED}"
+        f"{homepage or descriptor.get('id') or NOT_STATED}"
     )
     items = [
         ("Citation declared by the package", descriptor.get("citation") or NOT_STATED),
@@ -236,7 +236,7 @@ def sources_section(site: SiteData) -> Html:
             f" ({doc.metadata.get('publisher', NOT_STATED)}, "
             f"{doc.metadata.get('published', NOT_STATED)}; ",
             el("code", doc.raw_path),
-            f", {len(doc.lines):,} lines)",
+            f", {len(doc.lines):,} lines)" if doc.text is not None else ", text not included)",
         )
         for doc in site.documents.values()
     ]
@@ -482,6 +482,30 @@ def source_lines(doc: Document) -> Html:
     return el("div", lines, class_="source-text")
 
 
+def text_section(doc: Document) -> list[Html]:
+    """The numbered lines, or, where the text is not redistributed, why and how to get it."""
+    if doc.text is None:
+        return [
+            el(
+                "p",
+                "The text is not included: ",
+                doc.metadata.get("redistribution") or NOT_STATED,
+                " Its lines are cited as ",
+                el("code", doc.raw_path),
+                ":<line> in the tables.",
+                class_="withheld",
+            )
+        ]
+    return [
+        el(
+            "p",
+            "A line's number links to it; links from the tables highlight the lines a row "
+            "was read from.",
+        ),
+        source_lines(doc),
+    ]
+
+
 def source_page(site: SiteData, doc: Document) -> str:
     # Every column of the document's row in `documents`, in the schema's order.
     meta = [
@@ -500,11 +524,6 @@ def source_page(site: SiteData, doc: Document) -> str:
         el("p", el("code", doc.document_id), f" · {len(doc.lines):,} lines", class_="version"),
         el("dl", meta, class_="meta"),
         el("p", "Rows read from this document: ", used_list if used else "none", "."),
-        el(
-            "p",
-            "A line's number links to it; links from the tables highlight the lines a row "
-            "was read from.",
-        ),
-        source_lines(doc),
+        *text_section(doc),
     ]
     return page(doc.title, body, SUB, site.package.descriptor.get("title", site.package.name))

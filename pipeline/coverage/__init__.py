@@ -1,0 +1,112 @@
+"""Number coverage: every numeric token of every raw document is either published (a row read
+from its line publishes it) or accounted for by a declared rule (skipped, with a reason, or
+pending: a statement not yet published). Anything else stops the build, naming file and line.
+
+scan.py finds the tokens, claims.py the rows that publish them, rules.py the declared rules.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.coverage import claims, rules, scan
+from pipeline.errors import SourceError
+from pipeline.text import RawDocument
+
+COLUMNS = [
+    "document_id",
+    "line",
+    "column_number",
+    "text",
+    "kind",
+    "status",
+    "accounted_by",
+    "reason",
+]
+
+
+class UncoveredNumber(SourceError):
+    """A number of a raw document that no row publishes and no rule accounts for."""
+
+    def __init__(self, path: str, line: int, text: str):
+        super().__init__(path, line, "every number published or skipped", text)
+        # The message the maintainer acts on: the file, the line and the number as printed.
+        self.args = (f'{path}:{line}: number "{text}" is neither published nor skipped',)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _row(token: scan.Token, status: str, accounted_by: str, reason: str) -> dict:
+    return {
+        "document_id": token.document_id,
+        "line": token.line,
+        "column_number": token.column,
+        "text": " ".join(token.text.split()),
+        "kind": token.kind,
+        "status": status,
+        "accounted_by": accounted_by,
+        "reason": reason,
+    }
+
+
+def classify(
+    documents: dict[str, RawDocument],
+    tables: dict[str, pd.DataFrame],
+    declared: rules.Rules,
+) -> pd.DataFrame:
+    """One row per token of every document, in document then reading order. `tables` are the
+    tables whose rows publish numbers, in the order their claims are preferred."""
+    rules.check_documents(declared, set(documents))
+    publishers = claims.publishing_rows(tables)
+    spans = rules.rule_spans(declared, documents)
+    used: set[str] = set()
+    rows = []
+    for document_id, document in documents.items():
+        series = scan.is_series(document)
+        candidates = publishers.get(document_id, [])
+        for token in scan.scan(document):
+            if row := claims.first_publisher(candidates, token, document, series):
+                why = f"a value of {row.table} read from this line"
+                rows.append(_row(token, "published", row.label, why))
+            elif rule := rules.first_rule(declared, token, spans):
+                used.add(rule.id)
+                rows.append(_row(token, rule.status, f"rule:{rule.id}", rule.reason))
+            else:
+                raise UncoveredNumber(document.path, token.line, token.text)
+    _refuse_stale(declared, used)
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _refuse_stale(declared: rules.Rules, used: set[str]) -> None:
+    for rule in declared.rules:
+        if rule.id not in used:
+            raise SourceError(
+                declared.where,
+                declared.line_of(rule),
+                f"rule {rule.id!r} to account for at least one number (a stale rule is removed)",
+                rule.pattern,
+            )
+
+
+def totals_markdown(frame: pd.DataFrame) -> list[str]:
+    """Per document, how many numbers are published, skipped and pending; then per rule."""
+    statuses = ["published", "skipped", "pending"]
+    counts = pd.crosstab(frame["document_id"], frame["status"]).reindex(
+        columns=statuses, fill_value=0
+    )
+    out = [
+        "Numbers per document and status:",
+        "",
+        "| document_id | " + " | ".join(statuses) + " | total |",
+        "|---|" + "---:|" * (len(statuses) + 1),
+    ]
+    for document_id, row in counts.iterrows():
+        cells = " | ".join(str(row[s]) for s in statuses)
+        out.append(f"| `{document_id}` | {cells} | {row.sum()} |")
+    totals = " | ".join(str(counts[s].sum()) for s in statuses)
+    out += [f"| all | {totals} | {len(frame)} |", "", "Numbers per rule:", ""]
+    ruled = frame[frame["status"] != "published"]
+    for (rule, status), n in ruled.groupby(["accounted_by", "status"]).size().items():
+        out.append(f"- `{rule.removeprefix('rule:')}` ({status}): {n}")
+    return [*out, ""]

@@ -1,0 +1,176 @@
+"""Every numeric token of a raw document: digits, percentages, money, ranges, number words and
+ordinals, each with its line, column and the value(s) it can stand for.
+
+Prose is scanned in the flattened text (pipeline/text.py), so a token broken across lines
+("four\\nmillion") is one token, placed on the line where it starts. A CSV series is scanned
+cell by cell: "2017,1,Quebec,245" holds three numbers, not "2017,1".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pipeline.extract.facts import SCALES, TENS_WORDS, UNIT_WORDS, words_value
+from pipeline.text import RawDocument
+
+Kind = Literal["digits", "percent", "money", "range", "word", "ordinal"]
+
+_NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
+_SCALE = r"(?:[ ](?:thousand|million|billion))"
+_CURRENCY = r"(?:US|CAD|CDN|C)?\$[ ]?"
+_CARDINAL_WORDS = [*UNIT_WORDS, *TENS_WORDS, "hundred"]
+_CARDINAL = (
+    r"(?:" + "|".join(sorted(_CARDINAL_WORDS, key=len, reverse=True)) + r")"
+)  # longest first: "seventeen" before "seven"
+# Words that state a quantity without being a cardinal number.
+QUANTITY_WORDS = {"twice": 2.0, "half": 0.5, "dozen": 12.0, "triple": 3.0, "double": 2.0}
+ORDINAL_WORDS = [
+    *("first", "second", "third", "fourth", "fifth", "sixth"),
+    *("seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"),
+]
+# A digit glued to a letter is part of a name or code ("M5", "IDA18", "COVID-19" is not: the
+# hyphen separates it), never a number on its own.
+_NOT_GLUED = r"(?<![A-Za-z0-9_])"
+_END = r"(?![A-Za-z0-9_])"
+
+TOKEN = re.compile(
+    rf"""
+    (?P<money>{_NOT_GLUED}{_CURRENCY}(?:{_NUMBER})(?:[ ]?[-–][ ]?(?:{_NUMBER}))?{_SCALE}?{_END})
+  | (?P<range>{_NOT_GLUED}(?:{_NUMBER})[ ]?[-–][ ]?(?:{_NUMBER})(?:[ ]?%)?{_SCALE}?{_END})
+  | (?P<percent>{_NOT_GLUED}(?:{_NUMBER})(?:[ ]?%|[ ]per[ ]?cent\b))
+  | (?P<ordinal>{_NOT_GLUED}[0-9]+(?:st|nd|rd|th)\b|\b(?:{"|".join(ORDINAL_WORDS)})\b)
+  | (?P<digits>{_NOT_GLUED}(?:[0-9]{{3}}0s|(?:{_NUMBER}){_SCALE}?){_END})
+  | (?P<word>\b(?:{_CARDINAL}(?:[- ](?:and[ ])?{_CARDINAL})*{_SCALE}?
+        |{"|".join(QUANTITY_WORDS)}|hundreds|thousands|millions|billions)\b)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One numeric token: where it is in the raw file (1-based line and column; `raw_start`,
+    `raw_end` offsets in the file's text) and in the flattened text (`start`, `end`; the same
+    as the raw offsets for a CSV), what it is and the numbers it can stand for ("4.9 million":
+    4.9 and 4900000)."""
+
+    document_id: str
+    line: int
+    column: int
+    raw_start: int
+    raw_end: int
+    start: int
+    end: int
+    text: str
+    kind: Kind
+    values: frozenset[float]
+
+
+def _plain(printed: str) -> float | None:
+    try:
+        return float(printed.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def token_values(text: str, kind: str) -> frozenset[float]:
+    """The numbers a token can stand for: the printed number and, with a scale word, the
+    scaled one; both ends of a range; the value of a number word."""
+    lowered = text.lower()
+    scale = next((factor for word, factor in SCALES.items() if lowered.endswith(word)), 1)
+    if kind == "word":
+        if lowered in QUANTITY_WORDS:
+            return frozenset({QUANTITY_WORDS[lowered]})
+        head = lowered.removesuffix(next((w for w in SCALES if lowered.endswith(w)), "")).strip()
+        spelled = words_value(head)
+        return frozenset() if spelled is None else frozenset({float(spelled), spelled * scale})
+    if kind == "ordinal":
+        digits = re.match(r"[0-9]+", text)
+        if digits:
+            return frozenset({float(digits.group(0))})
+        return frozenset({float(ORDINAL_WORDS.index(lowered) + 1)})
+    numbers = [_plain(n) for n in re.findall(_NUMBER, text)]
+    found = {n for n in numbers if n is not None}
+    return frozenset(found | {n * scale for n in found})
+
+
+def _kind(match: re.Match[str]) -> Kind:
+    return match.lastgroup  # type: ignore[return-value]
+
+
+def _line_offsets(document: RawDocument) -> list[int]:
+    """Offset in the document's text where each line starts (index 0 is line 1)."""
+    offsets, total = [], 0
+    for line in document.lines:
+        offsets.append(total)
+        total += len(line) + 1
+    return offsets
+
+
+def scan_prose(document: RawDocument) -> list[Token]:
+    lines = _line_offsets(document)
+
+    def raw_offset(flat: int) -> int:
+        return lines[document.line_at(flat) - 1] + document.column_at(flat) - 1
+
+    tokens = []
+    for match in TOKEN.finditer(document.flat_text):
+        start, end, text = match.start(), match.end(), match.group(0)
+        tokens.append(
+            Token(
+                document.document_id,
+                document.line_at(start),
+                document.column_at(start),
+                raw_offset(start),
+                raw_offset(end - 1) + 1,
+                start,
+                end,
+                text,
+                _kind(match),
+                token_values(text, _kind(match)),
+            )
+        )
+    return tokens
+
+
+def scan_csv(document: RawDocument) -> list[Token]:
+    """The numeric cells of a CSV series, per line (a cell is one token, whatever it holds)."""
+    tokens = []
+    for number, (offset, line) in enumerate(
+        zip(_line_offsets(document), document.lines, strict=True), start=1
+    ):
+        column = 0
+        for cell in next(csv.reader([line]), []):
+            text = cell.strip()
+            if match := TOKEN.fullmatch(text):
+                start = offset + column
+                kind = _kind(match)
+                values = token_values(text, kind)
+                tokens.append(
+                    Token(
+                        document.document_id,
+                        number,
+                        column + 1,
+                        start,
+                        start + len(cell),
+                        start,
+                        start + len(cell),
+                        text,
+                        kind,
+                        values,
+                    )
+                )
+            column += len(cell) + 1
+    return tokens
+
+
+def is_series(document: RawDocument) -> bool:
+    return document.path.endswith(".csv")
+
+
+def scan(document: RawDocument) -> list[Token]:
+    """Every numeric token of a document, in reading order."""
+    return scan_csv(document) if is_series(document) else scan_prose(document)

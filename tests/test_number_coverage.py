@@ -1,0 +1,226 @@
+"""Number coverage: every number of the raw documents is published, skipped by a declared rule
+or pending; a new number stops the build naming file and line; rules are strict and narrow."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import coverage, runner, snapshot
+from pipeline.coverage import rules, scan
+from pipeline.errors import SourceError
+from pipeline.text import RawDocument
+from tests.conftest import PAPER_FILE, REPO, run_build
+
+RULES = rules.RULES_FILE
+
+
+@pytest.fixture(scope="module")
+def tables(documents_snapshot: snapshot.RawSnapshot) -> dict[str, pd.DataFrame]:
+    return runner.materialize(documents_snapshot)
+
+
+def doc(text: str, document_id: str = "d", path: str = "raw/d.txt") -> RawDocument:
+    return RawDocument(document_id, path, text)
+
+
+def write_rules(tmp_path: Path, body: str) -> rules.Rules:
+    path = tmp_path / "number_coverage.yaml"
+    path.write_text(body, encoding="utf-8")
+    return rules.load_rules.__wrapped__(path)
+
+
+# --- the scanner ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "printed", "kind"),
+    [
+        ("over 85% of", "85%", "percent"),
+        ("gap of $1.1 billion USD", "$1.1 billion", "money"),
+        ("an additional $3-4 in", "$3-4", "money"),
+        ("in 60-70% of", "60-70%", "range"),
+        ("eleven percent live", "eleven", "word"),
+        ("displaced twice on", "twice", "word"),
+        ("the second largest", "second", "ordinal"),
+        ("on July 1st, 2020", "1st", "ordinal"),
+        ("In 2019 approximately 55,000 people", "55,000", "digits"),
+        ("the 1990s saw", "1990s", "digits"),
+    ],
+)
+def test_scanner_finds_each_kind(text: str, printed: str, kind: str) -> None:
+    found = {(t.text, t.kind) for t in scan.scan(doc(text))}
+    assert (printed, kind) in found
+
+
+def test_scanner_ignores_digits_glued_to_letters_and_places_tokens() -> None:
+    tokens = scan.scan(doc("x\n  the M5 and IDA18 met 12 times"))
+    assert [(t.text, t.line, t.column) for t in tokens] == [("12", 2, 24)]
+
+
+def test_scanner_reads_csv_cells_not_comma_groups() -> None:
+    tokens = scan.scan(doc("year,n\n2017,1,245\n", path="raw/s.csv"))
+    assert [(t.text, t.line, t.column) for t in tokens] == [
+        ("2017", 2, 1),
+        ("1", 2, 6),
+        ("245", 2, 8),
+    ]
+
+
+# --- the published classification -----------------------------------------------------------
+
+
+def test_every_token_is_classified_once(
+    tables: dict[str, pd.DataFrame], documents_snapshot: snapshot.RawSnapshot
+) -> None:
+    frame = tables["number_coverage"]
+    scanned = [
+        (t.document_id, t.line, t.column)
+        for document in documents_snapshot.documents.values()
+        for t in scan.scan(document)
+    ]
+    assert list(zip(frame.document_id, frame.line, frame.column_number, strict=True)) == scanned
+    assert set(frame.status) <= {"published", "skipped", "pending"}
+    published = frame[frame.status == "published"]
+    assert published.accounted_by.str.match(r"^[a-z_0-9]+:.+").all()
+    assert frame[frame.status != "published"].accounted_by.str.startswith("rule:").all()
+
+
+def test_series_rows_account_for_every_cell(tables: dict[str, pd.DataFrame]) -> None:
+    frame = tables["number_coverage"]
+    series = frame[frame.document_id.isin(["rcmp_interceptions_2017_2020"])]
+    assert (series.status == "published").all()
+    assert series.accounted_by.str.startswith("rcmp_interceptions:").all()
+
+
+def test_a_new_number_stops_the_build_naming_file_and_line(
+    documents_snapshot: snapshot.RawSnapshot,
+) -> None:
+    paper = documents_snapshot.documents["working_paper_2020"]
+    added = RawDocument(
+        paper.document_id, paper.path, paper.text + "\nIn 2021, 123 people arrived.\n"
+    )
+    edited = snapshot.RawSnapshot(
+        {**documents_snapshot.documents, paper.document_id: added}, documents_snapshot.manifest
+    )
+    line = len(paper.lines) + 1
+    with pytest.raises(coverage.UncoveredNumber) as error:
+        runner.materialize(edited)
+    assert str(error.value) == (
+        f'raw/{PAPER_FILE}:{line}: number "123" is neither published nor skipped'
+    )
+
+
+# --- rules: each skips what it should, not a near miss -------------------------------------
+
+CASES = {
+    "url": ("see https://x.org/a-\nb/2020/p.pdf now", "2020", "page 2020 of"),
+    "citation": ("as shown (Betts, 2010; Hansen,\n2011).", "2011", "(which came in 2017)"),
+    "narrative_citation": ("Ruhs described it (2008).", "2008", "described it (2008 claims)"),
+    "footnote_marker": ("be enhanced.”6 Importantly", "6", "only 1.5 of"),
+    "footnote_reference": (
+        "x\n3 See CUSMA Chapter 16, (10 December, 2019): y",
+        "2019",
+        "x\n3 people",
+    ),
+    "footnote_number": ("x\n4 Puebla Process states", "4", "x\n4 people"),
+    "table_figure_number": ("see Table 3 and", "3", "the 3 tables"),
+    "figure_title": ("Fig. 2 “Resettlement: Jan 2016-Jun 2020”", "2016", "Jan 2016 was"),
+    "name_with_number": ("the COVID-19 pandemic", "19", "the 19 pandemics"),
+    "full_date": ("News | 16 August 2022", "16", "16 people in August"),
+    "event_year": ("In 1974 the SAWP grew", "1974", "reached 1974 workers"),
+    "list_numbering": ("x\n2. Facilitate skills", "2", "x\n2.5 skills"),
+    "phone_number": ("Tel: (613) 562-0005 x 230", "230", "(613) people"),
+    "one_as_pronoun": ("diversity is one of our", "one", "one person"),
+    "ordinal_sequence": ("The second project", "second", "the second largest"),
+    "vague_quantity": ("tens of thousands of people", "thousands", "four thousand people"),
+}
+
+
+def tokens_skipped_by(rule: rules.Rule, text: str, document_id: str) -> set[str]:
+    document = doc(text, document_id)
+    declared = rules.Rules(RULES, (rule,))
+    spans = rules.rule_spans(declared, {document_id: document})
+    return {t.text for t in scan.scan(document) if rules.first_rule(declared, t, spans)}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_skips_its_case_and_not_a_near_miss(rule_id: str) -> None:
+    rule = next(r for r in rules.load_rules().rules if r.id == rule_id)
+    document_id = (rule.documents or ("working_paper_2020",))[0]
+    text, skipped, near_miss = CASES[rule_id]
+    assert skipped in tokens_skipped_by(rule, text, document_id)
+    assert not tokens_skipped_by(rule, near_miss, document_id)
+
+
+def test_every_rule_accounts_for_numbers(tables: dict[str, pd.DataFrame]) -> None:
+    used = set(tables["number_coverage"].accounted_by)
+    assert {f"rule:{r.id}" for r in rules.load_rules().rules} <= used
+
+
+def test_pending_numbers_are_listed_as_pending(tables: dict[str, pd.DataFrame]) -> None:
+    pending = tables["number_coverage"].query("status == 'pending'")
+    assert not pending.empty
+    assert set(pending.accounted_by) == {"rule:pending_statement"}
+
+
+# --- declarations are strict -----------------------------------------------------------------
+
+RULE = """rules:
+- id: r
+  status: skipped
+  reason: a reason
+  pattern: '{pattern}'
+"""
+
+
+def test_a_misspelt_key_is_refused_naming_file_and_key(tmp_path: Path) -> None:
+    with pytest.raises(SourceError) as error:
+        write_rules(tmp_path, RULE.format(pattern="x").replace("reason:", "raeson:"))
+    assert "number_coverage.yaml:4" in str(error.value)
+    assert "raeson" in str(error.value)
+
+
+def test_a_stale_rule_is_refused(tmp_path: Path) -> None:
+    fig = RULE.format(pattern="Fig\\. (?P<number>[0-9]+)")
+    declared = write_rules(tmp_path, fig)
+    documents = {"d": doc("In Fig. 2 and nothing else.")}
+    assert set(coverage.classify(documents, {}, declared).status) == {"skipped"}
+    table = RULE.format(pattern="Table (?P<number>[0-9]+)").replace("rules:\n", "")
+    stale = write_rules(tmp_path, fig + table.replace("id: r", "id: stale"))
+    with pytest.raises(SourceError, match=r"number_coverage.yaml:6: expected rule 'stale'"):
+        coverage.classify(documents, {}, stale)
+
+
+def test_a_rule_naming_an_unknown_document_is_refused(tmp_path: Path) -> None:
+    body = RULE.format(pattern="x") + "  documents: [no_such_document]\n"
+    declared = write_rules(tmp_path, body)
+    with pytest.raises(SourceError, match="no_such_document"):
+        coverage.classify({"d": doc("1")}, {}, declared)
+
+
+def test_a_bad_regular_expression_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match=re.escape("key 'rules.0.pattern'")):
+        write_rules(tmp_path, RULE.format(pattern="(unclosed"))
+
+
+# --- end to end ------------------------------------------------------------------------------
+
+
+def test_build_stops_on_a_new_number(raw_copy: Path, tmp_path: Path) -> None:
+    path = raw_copy / PAPER_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "In 2021, 123 people arrived.\n", encoding="utf-8")
+    snapshot.record(raw_copy)
+    line = text.count("\n") + 1
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_build(raw_copy, out)
+    assert result.returncode != 0
+    expected = f'raw/{PAPER_FILE}:{line}: number "123" is neither published nor skipped'
+    assert expected in result.stderr
+    assert not (out / "datapackage.json").exists()
+    assert REPO.exists()
