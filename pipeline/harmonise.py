@@ -103,11 +103,12 @@ def countries_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
         .agg(" | ".join)
         .reindex(codes)
     )
-    cc = _converter()
+    # country_converter's own table, looked up by code: `convert` matches every name pattern
+    # of every country for each code, which is most of this step's time.
+    by_code = _converter().data.drop_duplicates("ISO3").set_index("ISO3")
 
     def lookup(to: str) -> list[str]:
-        values = cc.convert(codes, src="ISO3", to=to)
-        return [values] if isinstance(values, str) else list(values)
+        return by_code.loc[codes, to].tolist()
 
     subregions = lookup("UNregion")
     return pd.DataFrame(
