@@ -145,3 +145,14 @@ def test_readme_lists_every_known_discrepancy_as_published():
     ]
     assert block == "\n" + dictionary.known_discrepancies_markdown(reconciliation)
     assert block.count("expected ") == (reconciliation["status"] == "known-discrepancy").sum()
+
+
+def test_the_command_line_exits_non_zero_with_one_message(raw_copy, published_copy):
+    """The same failure through a real process: exit status, one line on stderr."""
+    before = package_bytes(published_copy)
+    replace_in_raw(raw_copy, "5 Eritrea 450", "6 Eritrea 450")
+    result = run_build(raw_copy, published_copy, in_process=False)
+    assert result.returncode == 1
+    assert result.stderr.count("build failed:") == 1, result.stderr
+    assert f"raw/{PAPER_FILE}:691: expected rank 5 next in Table 2" in result.stderr
+    assert package_bytes(published_copy) == before
