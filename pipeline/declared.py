@@ -7,13 +7,14 @@ file and the key path.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from pipeline.errors import SourceError
 
@@ -143,6 +144,18 @@ def line_of_value(path: Path, key: str, value: str) -> int | None:
         elif isinstance(node, yaml.SequenceNode):
             pending.extend(node.value)
     return found
+
+
+def _compiles(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValueError(f"not a regular expression ({error})") from error
+    return value
+
+
+# A declared regular expression: one that does not compile is refused at load time.
+Regex = Annotated[str, AfterValidator(_compiles)]
 
 
 def once(values: Sequence[str], what: str) -> None:

@@ -7,7 +7,7 @@ anchor (for documents that repeat a passage, as the FOCAL deck repeats a slide).
 groups are what the extraction reads; the match's quote is the sentence(s) around it.
 
 Locators are declared per document: pipeline/declarations/sources/<document_id>/<kind>.yaml,
-one file per kind of extraction the document has (facts, memberships, projects,
+one file per kind of extraction the document has (events, facts, memberships, projects,
 resettlement_by_region, texts). The folder names the document, so a new source is a new folder.
 Folders are read in the order of pipeline/declarations/sources.yaml (then any other folder by
 name), and each file from top to bottom: that is the order of the facts and texts, and of the
@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
 
-from pydantic import field_validator, model_validator
+from pydantic import model_validator
 
 from pipeline import declared
 from pipeline.errors import SourceError
@@ -31,7 +31,7 @@ from pipeline.text import RawDocument
 DECLARATIONS = Path(__file__).resolve().parent / "declarations"
 SOURCES = "sources"  # the folder of per-document declarations, under DECLARATIONS
 ORDER = "sources.yaml"  # the order in which the documents' folders are read
-KINDS = ("facts", "memberships", "projects", "resettlement_by_region", "texts")
+KINDS = ("events", "facts", "memberships", "projects", "resettlement_by_region", "texts")
 
 
 @dataclass(frozen=True)
@@ -53,19 +53,9 @@ class Locator(declared.Declared):
 
     required_groups: ClassVar[tuple[str, ...]] = ()
     id: str
-    pattern: str
-    after: str | None = None
+    pattern: declared.Regex
+    after: declared.Regex | None = None
     lines: int | None = None
-
-    @field_validator("pattern", "after")
-    @classmethod
-    def _is_a_regular_expression(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as error:
-                raise ValueError(f"not a regular expression: {error}") from error
-        return value
 
     @model_validator(mode="after")
     def _is_complete(self) -> Locator:

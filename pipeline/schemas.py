@@ -90,18 +90,8 @@ class Constraints(Declared):
     unique: StrictBool = False
     minimum: Number | None = None
     maximum: Number | None = None
-    pattern: str | None = None
+    pattern: declared.Regex | None = None
     enum: Names | None = None
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, pattern: str | None) -> str | None:
-        if pattern is not None:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"not a regular expression ({error})") from error
-        return pattern
 
     def table_schema(self) -> dict[str, Any]:
         """The Table Schema `constraints` (empty when there are none); declared order kept."""

@@ -28,15 +28,6 @@ RULES_FILE = DECLARATIONS / "number_coverage.yaml"
 Status = Literal["skipped", "pending"]
 
 
-def _compiles(value: str | None) -> str | None:
-    if value is not None:
-        try:
-            re.compile(value)
-        except re.error as error:
-            raise ValueError(f"not a regular expression: {error}") from error
-    return value
-
-
 class Rule(declared.Declared):
     """Why the numbers a pattern finds are not published: `skipped` (not a statistic: a
     citation, a page, a name...) or `pending` (a statement not yet published)."""
@@ -44,13 +35,11 @@ class Rule(declared.Declared):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     status: Status
     reason: str = Field(min_length=1)
-    pattern: str
+    pattern: declared.Regex
     documents: tuple[str, ...] | None = None
     kinds: tuple[Kind, ...] | None = None
-    after: str | None = None  # only from the first line matching this, inclusive
-    before: str | None = None  # only up to the first line matching this (after `after`)
-
-    _patterns_compile = field_validator("pattern", "after", "before")(_compiles)
+    after: declared.Regex | None = None  # only from the first line matching this, inclusive
+    before: declared.Regex | None = None  # only up to the first line matching this
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
