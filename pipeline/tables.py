@@ -9,6 +9,7 @@ import pandas as pd
 from pipeline import coverage, harmonise, reconcile
 from pipeline import cross_checks as cross_check  # `cross_checks` is the table below
 from pipeline.documents import documents_table
+from pipeline.extract import events as prose_events
 from pipeline.extract import facts as prose_facts
 from pipeline.extract import groups, paper_tables, resettlement, series, texts
 from pipeline.registry import table
@@ -163,6 +164,16 @@ def memberships(
 
 @table(
     "harmonised",
+    "Dated events stated in the documents, found by declared locators; dates normalised with "
+    "their precision, actor countries as ISO3.",
+)
+def events(raw_documents: RawSnapshot) -> pd.DataFrame:
+    found = prose_events.extract_events(raw_documents.documents, prose_events.load_events())
+    return prose_events.add_actor_iso3(found, raw_documents.paths)
+
+
+@table(
+    "harmonised",
     "Every country the tables name: ISO3, short name, UN M49 region and sub-region, and the "
     "spellings the sources use.",
 )
@@ -244,6 +255,7 @@ def number_coverage(
     projects: pd.DataFrame,
     memberships: pd.DataFrame,
     countries: pd.DataFrame,
+    events: pd.DataFrame,
     rcmp_interceptions: pd.DataFrame,
     unhcr_resettlement_arrivals: pd.DataFrame,
 ) -> pd.DataFrame:
@@ -260,7 +272,17 @@ def number_coverage(
         "projects": projects,
         "memberships": memberships,
         "countries": countries,
+        # Events publish their dates (on the date's line), not the other numbers - citation
+        # years, counts - their quotes happen to contain.
+        "events": _dates_of(events),
         "rcmp_interceptions": rcmp_interceptions,
         "unhcr_resettlement_arrivals": unhcr_resettlement_arrivals,
     }
     return coverage.classify(raw_documents.documents, publishers, coverage.rules.load_rules())
+
+
+def _dates_of(events: pd.DataFrame) -> pd.DataFrame:
+    """What an event publishes for number coverage: its date as printed, on the date's line."""
+    dates = events[["event_id", "document_id", "date_as_printed"]].copy()
+    dates["line_start"] = dates["line_end"] = events["date_line"]
+    return dates

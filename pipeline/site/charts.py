@@ -217,6 +217,40 @@ def resettlement_by_region(site: SiteData) -> list[Chart]:
     ]
 
 
+DOCUMENT_COLOURS = (BLUE, ORANGE, GREEN, SKY, GREY, RED)
+
+
+def events(site: SiteData) -> list[Chart]:
+    """A timeline: the dated events per decade of their (start) date, stacked by document."""
+    frame = site.frames["events"]
+    decades = frame["date_start"].str[:3].astype(int) * 10
+    axis = list(range(int(decades.min()), int(decades.max()) + 10, 10))
+    documents = sorted(frame["document_id"].unique())
+    series = []
+    for colour, document_id in zip(DOCUMENT_COLOURS, documents, strict=False):
+        counts = decades[frame["document_id"] == document_id].value_counts()
+        series.append(
+            Series(
+                document_id,
+                tuple(float(counts[d]) if d in counts else None for d in axis),
+                colour,
+            )
+        )
+    drawn = svg.column_chart(
+        "Dated events stated in the documents, per decade",
+        [f"{d}s" for d in axis],
+        series,
+        value_label="events",
+        category_label="decade of the event's date (its start, for an interval)",
+        stacked=True,
+    )
+    note = (
+        "Each event is counted once per document that states it (the New York Declaration is "
+        "stated by two); decades with no event are shown empty."
+    )
+    return [Chart(drawn, "events.date_start, document_id", note, line_ranges(frame))]
+
+
 STATUS_COLOURS = {"pass": GREEN, "known-discrepancy": ORANGE, "fail": RED}
 
 
@@ -308,6 +342,7 @@ CHARTS: dict[str, Callable[[SiteData], list[Chart]]] = {
     "resettlement_by_region": resettlement_by_region,
     "reconciliation": reconciliation,
     "cross_checks": cross_checks,
+    "events": events,
 }
 
 
