@@ -49,7 +49,16 @@ class Table:
 
     @cached_property
     def inputs(self) -> tuple[str, ...]:
-        return tuple(inspect.signature(self.produce).parameters)
+        """The parameters' names; a `**tables` parameter reads every table of the layers
+        before this one (a table that accounts for all the others, such as number coverage,
+        needs no edit when a table is added)."""
+        parameters = inspect.signature(self.produce).parameters.values()
+        named = tuple(p.name for p in parameters if p.kind != p.VAR_KEYWORD)
+        if all(p.kind != p.VAR_KEYWORD for p in parameters):
+            return named
+        mine = LAYERS.index(self.layer)
+        earlier = (n for n, t in REGISTRY.items() if LAYERS.index(t.layer) < mine)
+        return named + tuple(n for n in earlier if n not in named)
 
 
 REGISTRY: dict[str, Table] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline import coverage, harmonise, reconcile
+from pipeline import checks, coverage, harmonise, reconcile
 from pipeline import cross_checks as cross_check  # `cross_checks` is the table below
 from pipeline.documents import documents_table
 from pipeline.extract import events as prose_events
@@ -244,40 +244,17 @@ def cross_checks(
     "Every number printed in the raw documents, published (with the row that publishes it), "
     "skipped by a declared rule or pending; a number accounted for by nothing stops the build.",
 )
-def number_coverage(
-    raw_documents: RawSnapshot,
-    remittances: pd.DataFrame,
-    roxham_road_claims: pd.DataFrame,
-    roxham_road_totals: pd.DataFrame,
-    mexico_refugee_claims: pd.DataFrame,
-    resettlement_by_region: pd.DataFrame,
-    facts: pd.DataFrame,
-    projects: pd.DataFrame,
-    memberships: pd.DataFrame,
-    countries: pd.DataFrame,
-    events: pd.DataFrame,
-    rcmp_interceptions: pd.DataFrame,
-    unhcr_resettlement_arrivals: pd.DataFrame,
-) -> pd.DataFrame:
-    # The tables that read the raw text, published ones first (a number two rows publish is
-    # credited to the first); the series' tables are registered and schema-checked, not
-    # published. Reconciled tables compute from these and read no number of their own.
-    publishers = {
-        "remittances": remittances,
-        "roxham_road_claims": roxham_road_claims,
-        "roxham_road_totals": roxham_road_totals,
-        "mexico_refugee_claims": mexico_refugee_claims,
-        "resettlement_by_region": resettlement_by_region,
-        "facts": facts,
-        "projects": projects,
-        "memberships": memberships,
-        "countries": countries,
-        # Events publish their dates (on the date's line), not the other numbers - citation
-        # years, counts - their quotes happen to contain.
-        "events": _dates_of(events),
-        "rcmp_interceptions": rcmp_interceptions,
-        "unhcr_resettlement_arrivals": unhcr_resettlement_arrivals,
-    }
+def number_coverage(raw_documents: RawSnapshot, **tables: pd.DataFrame) -> pd.DataFrame:
+    # The tables with a schema read the raw text (the published ones first, in the package's
+    # order: a number two rows publish is credited to the first; then the series' tables, which
+    # are checked but not published). Reconciled tables compute from these and read no number
+    # of their own; tables without a schema are intermediate copies.
+    published = list(checks.published())
+    order = published + sorted(checks.declared_schemas() - set(published))
+    publishers = {name: tables[name] for name in order if name in tables}
+    # Events publish their dates (on the date's line), not the other numbers - citation
+    # years, counts - their quotes happen to contain.
+    publishers["events"] = _dates_of(publishers["events"])
     return coverage.classify(raw_documents.documents, publishers, coverage.rules.load_rules())
 
 

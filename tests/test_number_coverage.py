@@ -224,3 +224,13 @@ def test_build_stops_on_a_new_number(raw_copy: Path, tmp_path: Path) -> None:
     assert expected in result.stderr
     assert not (out / "datapackage.json").exists()
     assert REPO.exists()
+
+
+def test_a_line_number_equal_to_the_number_does_not_publish_it():
+    from pipeline.coverage.claims import claimed
+
+    line = "4 Turkey 540 DR Congo 690 Pakistan 980"
+    start = line.index("690")
+    provenance_only = {"document_id": "d", "line_start": 690, "line_end": 690, "rank": 4}
+    assert not claimed([provenance_only], line, start, start + 3)
+    assert claimed([{**provenance_only, "claims": 690}], line, start, start + 3)

@@ -88,3 +88,11 @@ def test_runner_stops_at_the_first_failing_check(documents_snapshot, monkeypatch
     monkeypatch.setattr(runner, "make", broken)
     with pytest.raises(runner.CheckFailed, match="roxham_road_totals_matches_schema"):
         runner.materialize(documents_snapshot)
+
+
+def test_a_tables_parameter_reads_every_table_of_the_earlier_layers():
+    tables = registered()
+    coverage = tables["number_coverage"]
+    earlier = {n for n, t in tables.items() if t.layer in ("extracted", "harmonised")}
+    assert set(coverage.inputs) == earlier | {RAW}
+    assert "reconciliation" not in coverage.inputs  # the same layer: not an input

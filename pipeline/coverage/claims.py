@@ -21,12 +21,19 @@ from pipeline import schemas
 from pipeline.coverage.scan import Token
 from pipeline.text import RawDocument
 
+# Where a row was read from is provenance, not a value it publishes: a line number that equals
+# a number printed on that line must not account for it.
+PROVENANCE = frozenset({"line", "line_start", "line_end", "value_line", "date_line"})
+
 
 def numbers_of(row: dict) -> set[float]:
     return {
         float(cell)
-        for cell in row.values()
-        if isinstance(cell, int | float) and not isinstance(cell, bool) and math.isfinite(cell)
+        for column, cell in row.items()
+        if column not in PROVENANCE
+        and isinstance(cell, int | float)
+        and not isinstance(cell, bool)
+        and math.isfinite(cell)
     }
 
 
