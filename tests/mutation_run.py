@@ -30,7 +30,7 @@ from pipeline import runner, schemas, snapshot
 from pipeline.coverage.claims import claimed  # the number-coverage step's test, shared
 from pipeline.errors import SourceError
 from pipeline.reconcile import RuleError
-from pipeline.registry import registered
+from pipeline.registry import RAW, registered
 from pipeline.snapshot import RawSnapshot
 from pipeline.text import RawDocument
 
@@ -51,10 +51,14 @@ Rows = dict[tuple[str, int], list[dict]]
 
 
 def source_lines(tables: dict[str, pd.DataFrame]) -> dict[str, Rows]:
-    """Per extracted table, the rows read from each (document_id, line). Later layers point at
-    the same lines (harmonised copies) or at other tables' lines (first mentions, rule inputs)."""
+    """Per table that reads the raw text (the raw snapshot is an input; not a reconciled table,
+    which points at other tables' lines), the rows read from each (document_id, line)."""
     lines: dict[str, Rows] = {}
-    extracted = {name for name, table in registered().items() if table.layer == "extracted"}
+    extracted = {
+        name
+        for name, table in registered().items()
+        if RAW in table.inputs and table.layer != "reconciled"
+    }
     for name, frame in tables.items():
         if name not in extracted or ("line_start" not in frame and "line" not in frame):
             continue
