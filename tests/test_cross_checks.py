@@ -16,7 +16,7 @@ import yaml
 from pipeline import cross_checks, runner, snapshot
 from pipeline.documents import NOT_STATED, documents_table
 from pipeline.errors import SourceError
-from tests.conftest import REPO, run_build
+from tests.conftest import run_build
 
 RCMP_FILE = "rcmp_interceptions_monthly_2017_2020.csv"
 UNHCR_FILE = "unhcr_resettlement_arrivals_to_canada_by_origin_2015_2020.csv"
@@ -459,8 +459,3 @@ def test_a_misspelt_origin_key_in_the_manifest_is_refused(raw_copy):
     with pytest.raises(SourceError) as error:
         snapshot.verify(raw_copy)
     assert "(key 'documents.6.license')" in error.value.expected
-
-
-def test_the_build_never_reads_outside_raw():
-    sources = [*Path(REPO / "pipeline").rglob("*.py"), *Path(REPO / "pipeline").rglob("*.yaml")]
-    assert not [p for p in sources if "shared/external" in p.read_text(encoding="utf-8")]

@@ -173,6 +173,30 @@ def _value_axis_horizontal(box: Box, scale: list[float], label: str) -> Html:
     return el("g", parts, class_="axis")
 
 
+def _categories_drawing(
+    title: str,
+    height: float,
+    box: Box,
+    scale: list[float],
+    value_label: str,
+    category_label: str,
+    series: Sequence[Series],
+    *marks: object,
+) -> Drawing:
+    """A chart with categories along the bottom and values up the side (columns, lines)."""
+    return Drawing(
+        title,
+        _svg(
+            title,
+            height,
+            _value_axis_vertical(box, scale, value_label),
+            el("g", *marks, class_="marks"),
+            _axis_label(box.left + box.width / 2, height - 14, category_label),
+            _legend(series, box.left, 20) if len(series) > 1 else None,
+        ),
+    )
+
+
 def column_chart(
     title: str,
     categories: Sequence[str],
@@ -210,16 +234,8 @@ def column_chart(
                 box.left + index * band + band / 2, box.bottom + 18, category, text_anchor="middle"
             )
         )
-    return Drawing(
-        title,
-        _svg(
-            title,
-            height,
-            _value_axis_vertical(box, scale, value_label),
-            el("g", marks, class_="marks"),
-            _axis_label(box.left + box.width / 2, height - 14, category_label),
-            _legend(series, box.left, 20) if len(series) > 1 else None,
-        ),
+    return _categories_drawing(
+        title, height, box, scale, value_label, category_label, series, marks
     )
 
 
@@ -342,14 +358,6 @@ def line_chart(
                     class_="mark",
                 )
             )
-    return Drawing(
-        title,
-        _svg(
-            title,
-            height,
-            _value_axis_vertical(box, scale, value_label),
-            el("g", labels, marks, class_="marks"),
-            _axis_label(box.left + box.width / 2, height - 14, category_label),
-            _legend(series, box.left, 20) if len(series) > 1 else None,
-        ),
+    return _categories_drawing(
+        title, height, box, scale, value_label, category_label, series, labels, marks
     )
