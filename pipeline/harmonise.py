@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
+from pydantic import Field, field_validator
 
-from pipeline import declared, schemas
+from pipeline import declared, locate, schemas
 from pipeline.errors import SourceError
+from pipeline.text import RawDocument
 
 DECLARATIONS = Path(__file__).resolve().parent / "declarations" / "country_names.yaml"
 # country_converter's `continent` names -> UN M49 region names.
@@ -27,14 +30,29 @@ def _converter():
 
 
 class CountryNames(declared.Declared):
-    """Printed names in a country column that denote no country, each with the reason."""
+    """Printed names in a country column that denote no country, each with the reason; and
+    names the texts print for a country that no table prints (by ISO3 code), searched with the
+    tables' spellings for where the country is first named."""
 
     not_a_country: dict[str, str]
+    also_printed: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    @field_validator("also_printed")
+    @classmethod
+    def _iso3_keys(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        bad = [code for code in value if not re.fullmatch(r"[A-Z]{3}", code)]
+        if bad:
+            raise ValueError(f"not an ISO3 code: {bad[0]!r}")
+        return value
 
 
 @cache
+def country_names() -> CountryNames:
+    return declared.load(CountryNames, DECLARATIONS)
+
+
 def not_a_country() -> frozenset[str]:
-    return frozenset(declared.load(CountryNames, DECLARATIONS).not_a_country)
+    return frozenset(country_names().not_a_country)
 
 
 def iso3_of(names: list[str]) -> dict[str, str | None]:
@@ -69,10 +87,80 @@ def add_iso3(
     return out
 
 
-def countries_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """One row per ISO3 code found in `frames`, with where it is first named (by document_id
-    and line); printed names come from `country_as_printed` where a frame has it (prose facts
-    carry only the code)."""
+def document_order(documents: dict[str, RawDocument]) -> list[RawDocument]:
+    """The documents in the order of pipeline/declarations/sources.yaml (the order their
+    declarations are read in), then the others (the series) by document_id."""
+    listed = {folder.name: rank for rank, folder in enumerate(locate.document_folders())}
+    ranked = sorted(documents, key=lambda d: (listed.get(d, len(listed)), d))
+    return [documents[d] for d in ranked]
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """A name as a whole word (not inside a longer word), its spaces any run of white space (a
+    name may be broken across lines); case as printed."""
+    words = r"\s+".join(re.escape(word) for word in name.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)")
+
+
+Named = tuple[str, str]  # (ISO3 code, a name printed for it)
+
+
+def _inside_names(names: list[Named]) -> dict[Named, list[Named]]:
+    """For each name, the longer names of other countries that contain it as a whole word
+    ("Sudan" in "South Sudan"): an occurrence inside one of them does not name its country."""
+    return {
+        (code, name): [
+            (other, longer)
+            for other, longer in names
+            if other != code and len(longer) > len(name) and _name_pattern(name).search(longer)
+        ]
+        for code, name in names
+    }
+
+
+def _mentions(names: list[Named], inside: dict[Named, list[Named]], text: str) -> list[tuple]:
+    """(start, end, code) of every whole-word occurrence of a name in `text`, by position."""
+    spans = {named: [m.span() for m in _name_pattern(named[1]).finditer(text)] for named in names}
+    found = []
+    for named, occurrences in spans.items():
+        longer = [span for other in inside[named] for span in spans[other]]
+        found += [
+            (start, end, named[0])
+            for start, end in occurrences
+            if not any(a <= start and end <= b for a, b in longer)
+        ]
+    return sorted(found)
+
+
+def first_mentions(
+    names: dict[str, Iterable[str]], documents: list[RawDocument]
+) -> dict[str, tuple[str, int, int]]:
+    """Per ISO3 code, where one of its names first occurs in the raw texts, documents in the
+    given order: document_id and the first and last line of the occurrence."""
+    listed = sorted({(code, name) for code, printed in names.items() for name in printed})
+    inside = _inside_names(listed)
+    first: dict[str, tuple[str, int, int]] = {}
+    for document in documents:
+        text = document.text
+        for start, end, code in _mentions(listed, inside, text):
+            if code not in first:
+                line = text.count("\n", 0, start) + 1
+                first[code] = (document.document_id, line, line + text.count("\n", start, end))
+    return first
+
+
+def _printed_names(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    named = [f[["country_iso3", "country_as_printed"]] for f in frames if "country_as_printed" in f]
+    return pd.concat(named, ignore_index=True).dropna().drop_duplicates()
+
+
+def countries_table(frames: list[pd.DataFrame], documents: list[RawDocument]) -> pd.DataFrame:
+    """One row per ISO3 code found in `frames`, with where it is first named: the earliest
+    whole-word occurrence, in `documents` in their order, of a name the tables print for it
+    (`country_as_printed`; prose facts carry only the code) or one declared in
+    country_names.yaml. A country none of whose names occurs is placed at its first row (in
+    the same document order)."""
+    rank = {document.document_id: index for index, document in enumerate(documents)}
     mentions = pd.concat(
         [
             pd.DataFrame(
@@ -87,18 +175,25 @@ def countries_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
         ],
         ignore_index=True,
     ).dropna(subset=["country_iso3"])
-    first = (
-        mentions.sort_values(["country_iso3", "document_id", "line"])
-        .groupby("country_iso3")
-        .first()
+    mentions["rank"] = mentions["document_id"].map(rank).fillna(len(rank))
+    first_row = (
+        mentions.sort_values(["country_iso3", "rank", "line"]).groupby("country_iso3").first()
     )
-    codes = first.index.tolist()
-    named = [f[["country_iso3", "country_as_printed"]] for f in frames if "country_as_printed" in f]
+    codes = first_row.index.tolist()
+    printed_names = _printed_names(frames)
+    searched = {code: set() for code in codes}
+    for code, name in printed_names.itertuples(index=False):
+        searched[code].add(name)
+    for code, names in country_names().also_printed.items():
+        if code in searched:
+            searched[code].update(names)
+    named_at = first_mentions(searched, documents)
+    first = [
+        named_at.get(code, (row.document_id, int(row.line), int(row.line_last)))
+        for code, row in first_row.iterrows()
+    ]
     printed = (
-        pd.concat(named, ignore_index=True)
-        .dropna()
-        .drop_duplicates()
-        .sort_values(["country_iso3", "country_as_printed"])
+        printed_names.sort_values(["country_iso3", "country_as_printed"])
         .groupby("country_iso3")["country_as_printed"]
         .agg(" | ".join)
         .reindex(codes)
@@ -121,8 +216,8 @@ def countries_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
                 s in LATIN_AMERICA_CARIBBEAN_SUBREGIONS for s in subregions
             ],
             "names_as_printed": printed.tolist(),
-            "document_id": first["document_id"].tolist(),
-            "line_start": first["line"].astype(int).tolist(),
-            "line_end": first["line_last"].astype(int).tolist(),
+            "document_id": [where[0] for where in first],
+            "line_start": [where[1] for where in first],
+            "line_end": [where[2] for where in first],
         }
     )

@@ -174,16 +174,28 @@ def events(raw_documents: RawSnapshot) -> pd.DataFrame:
 
 @table(
     "harmonised",
-    "Every country the tables name: ISO3, short name, UN M49 region and sub-region, and the "
-    "spellings the sources use.",
+    "One row per event and actor country, from `events`: the actor countries as a key to "
+    "`countries`.",
+)
+def event_actors(events: pd.DataFrame) -> pd.DataFrame:
+    return prose_events.actor_rows(events)
+
+
+@table(
+    "harmonised",
+    "Every country the tables name: ISO3, short name, UN M49 region and sub-region, the "
+    "spellings the sources use, and where the texts first name it.",
 )
 def countries(
+    raw_documents: RawSnapshot,
     remittances: pd.DataFrame,
     roxham_road_claims: pd.DataFrame,
     facts: pd.DataFrame,
     memberships: pd.DataFrame,
+    event_actors: pd.DataFrame,
 ) -> pd.DataFrame:
-    return harmonise.countries_table([remittances, roxham_road_claims, facts, memberships])
+    frames = [remittances, roxham_road_claims, facts, memberships, event_actors]
+    return harmonise.countries_table(frames, harmonise.document_order(raw_documents.documents))
 
 
 # --- reconciled: the rules over all tables --------------------------------------------------

@@ -8,6 +8,7 @@ after a hyphen inside a word (``well-\\nmanaged``) keeps the hyphen and adds no 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,8 +16,11 @@ from functools import cached_property
 from pipeline.errors import SourceError
 
 # End of a sentence: . ! or ? (plus a closing quote or bracket) before a space and a capital.
-# A footnote number may follow the full stop ("funded.10 The ...").
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?P<close>[\"”’)]?)(?:\d{1,2})?\s+(?=[A-Z“\"(•▶\d-])")
+# A footnote number may follow the full stop ("funded.10 The ..."). The abbreviations "Fig."
+# and "p." end no sentence: "(See “Fig. 1”)" and "(2015, p. 46)" are inside one.
+SENTENCE_BREAK = re.compile(
+    r"(?<=[.!?])(?<!\bFig\.)(?<!\bp\.)(?P<close>[\"”’)]?)(?:\d{1,2})?\s+(?=[A-Z“\"(•▶\d-])"
+)
 
 BLOCK_START = re.compile(r"^(?:[-•▶#]|\*\*|\d+[.)] |[a-z]\) )")
 
@@ -26,6 +30,9 @@ class RawDocument:
     document_id: str
     path: str  # repository-relative, used in every error message
     text: str
+    # Lines left out of the flattened text (a figure's labels or a footnote that the PDF text
+    # printed inside a sentence); they keep their numbers, as every other line does.
+    hidden: frozenset[int] = frozenset()
 
     @classmethod
     def from_bytes(cls, document_id: str, path: str, data: bytes) -> RawDocument:
@@ -47,6 +54,10 @@ class RawDocument:
             ) from None
         return cls(document_id, path, text.removeprefix("\ufeff").replace("\r\n", "\n"))
 
+    def hiding(self, numbers: frozenset[int]) -> RawDocument:
+        """The same document with the lines `numbers` left out of its flattened text."""
+        return dataclasses.replace(self, hidden=self.hidden | numbers)
+
     @cached_property
     def lines(self) -> list[str]:
         return self.text.split("\n")
@@ -64,7 +75,7 @@ class RawDocument:
         length = 0
         for number, raw in enumerate(self.lines, start=1):
             stripped = raw.strip()
-            if not stripped:
+            if not stripped or number in self.hidden:
                 continue
             if parts:
                 previous = parts[-1]
@@ -94,6 +105,23 @@ class RawDocument:
         raw = self.line(numbers[index])
         return offset - starts[index] + len(raw) - len(raw.lstrip()) + 1
 
+    def offset_of(self, line: int, column: int) -> int:
+        """Offset in the flattened text of a 1-based line and column (the inverse of
+        `line_at` and `column_at`) on a line of the flattened text."""
+        _, starts, numbers = self._flat
+        index = bisect.bisect_left(numbers, line)
+        if index == len(numbers) or numbers[index] != line:
+            raise ValueError(f"line {line} is not in the flattened text")
+        raw = self.line(line)
+        return starts[index] + column - 1 - (len(raw) - len(raw.lstrip()))
+
+    def _after_blank(self, number: int) -> bool:
+        """Whether the line before `number`, hidden lines left out, is blank."""
+        previous = number - 1
+        while previous in self.hidden:
+            previous -= 1
+        return previous >= 1 and not self.line(previous).strip()
+
     @cached_property
     def _block_starts(self) -> list[int]:
         """Offsets of lines that open a block, hence a sentence: a bullet, heading or list
@@ -104,11 +132,7 @@ class RawDocument:
             offset
             for offset, number in zip(starts, numbers, strict=True)
             if BLOCK_START.match(self.line(number).strip())
-            or (
-                number > 1
-                and not self.line(number - 1).strip()
-                and self.line(number).strip()[:1].isupper()
-            )
+            or (self._after_blank(number) and self.line(number).strip()[:1].isupper())
         ]
 
     def sentence_span(self, start: int, end: int) -> tuple[int, int]:

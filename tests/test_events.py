@@ -37,6 +37,7 @@ def table(documents) -> pd.DataFrame:
     [
         ("2004", "2004", None, "year"),
         ("March 2019", "2019-03", None, "month"),
+        ("March, 2020", "2020-03", None, "month"),  # a comma, as the paper prints it
         ("5 December 2019", "2019-12-05", None, "day"),
         ("from 2016 to 2020", "2016", "2020", "year"),
         ("2019 to 2020", "2019", "2020", "year"),
@@ -78,7 +79,7 @@ def test_a_malformed_date_is_refused(printed):
 def test_clearly_dated_events_of_all_five_documents(table):
     assert set(table["document_id"]) == PROSE
     assert table.index.is_unique
-    assert len(table) >= 35
+    assert len(table) >= 44
 
 
 @pytest.mark.parametrize(
@@ -115,6 +116,45 @@ def test_clearly_dated_events_of_all_five_documents(table):
             "year",
             "programme period",
             "CRI; GTM; HND",
+        ),
+        (
+            "roxham_road_route_closed",
+            "March, 2020",
+            "2020-03",
+            None,
+            "month",
+            "border closed",
+            None,
+        ),
+        (
+            "regional_asylum_capacity_support_group_resumes",
+            "June 2019",
+            "2019-06",
+            None,
+            "month",
+            "meetings resumed",
+            None,
+        ),
+        ("trump_administration_elected", "2016", "2016", None, "year", "election held", None),
+        ("canada_federal_election_2015", "2015", "2015", None, "year", "election held", "CAN"),
+        ("oas_singles_out_canada_mining", "2015", "2015", None, "year", "announcement", "CAN"),
+        (
+            "canada_promises_additional_support_host_states",
+            "May 2020",
+            "2020-05",
+            None,
+            "month",
+            "announcement",
+            None,
+        ),
+        (
+            "world_humanitarian_summit_new_way_of_working",
+            "2016",
+            "2016",
+            None,
+            "year",
+            "policy adopted",
+            None,
         ),
         (
             "unitar_labour_migration_seminar",
@@ -276,3 +316,15 @@ def test_an_actor_the_quote_does_not_name_is_refused(root: Path, documents):
     )
     with pytest.raises(SourceError, match="actor 'Guatemala' of 'mexico_visa_lifted'"):
         events.extract_events(documents, events.load_events(root))
+
+
+def test_an_edited_closing_month_in_raw_changes_the_event(documents, table):
+    paper = edit_document(
+        documents["working_paper_2020"],
+        "to March, 2020 when the route",
+        "to April, 2020 when the route",
+    )
+    found = events.extract_events({**documents, "working_paper_2020": paper}, events.load_events())
+    row = found.set_index("event_id").loc["roxham_road_route_closed"]
+    assert (row["date_as_printed"], row["date_start"]) == ("April, 2020", "2020-04")
+    assert table.loc["roxham_road_route_closed", "date_start"] == "2020-03"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 
 import pytest
+from pydantic import ValidationError
 
-from pipeline import hedges
+from pipeline import hedges, locate
 from pipeline.errors import SourceError
 from pipeline.extract import facts, groups
 from tests.conftest import edit_document
@@ -25,10 +27,15 @@ def test_at_least_sixty_facts_from_all_five_documents(table, documents):
     assert table["fact_id"].is_unique
 
 
+def skipped(row) -> set[int]:
+    return {int(n) for n in row.lines_skipped.split("; ")} if row.lines_skipped else set()
+
+
 def test_each_quote_is_verbatim_at_its_lines(table, documents):
     for row in table.itertuples():
         doc = documents[row.document_id]
-        span = " ".join(doc.line(n).strip() for n in range(row.line_start, row.line_end + 1))
+        lines = [n for n in range(row.line_start, row.line_end + 1) if n not in skipped(row)]
+        span = " ".join(doc.line(n).strip() for n in lines)
         squash = lambda text: re.sub(r"\s+", "", text)  # noqa: E731 - line breaks may join words
         assert squash(row.quote) in squash(span), row.fact_id
         assert row.value_as_printed.split()[0] in row.quote, row.fact_id
@@ -42,7 +49,7 @@ def test_each_quote_is_verbatim_at_its_lines(table, documents):
         ("venezuelans_abroad", 4_900_000, "persons", "exact", None, "2020-03-05"),
         ("remittances_from_canada_to_lac", 1_240_000_000, "USD", "exact", "2017", "2017"),
         ("regional_response_funding_gap", 1_100_000_000, "USD", "at least", None, None),
-        ("resettled_from_western_hemisphere_share", 1, "percent", "at most", None, None),
+        ("resettled_from_western_hemisphere_share", 1, "percent", "at most", "2015-01", "2020-06"),
         ("stca_denied_entry", 9836, "persons", "exact", "2005", "2019"),
         ("lac_population_below_poverty_line_share", 30, "percent", "exact", None, None),
         ("canada_covid_support_to_host_states", 27_000_000, "CAD", "exact", "2020-05", "2020-05"),
@@ -51,6 +58,33 @@ def test_each_quote_is_verbatim_at_its_lines(table, documents):
         ("temporary_foreign_workers_canada", 171_844, "persons", "exact", "2006", "2006"),
         ("ilo_colombia_panama_project_duration", 2, "years", "approximately", None, None),
         ("canadian_share_of_lac_mining_operations_high", 70, "percent", "at most", None, None),
+        # Statements published for issue 9: counts in words, a rank, a range read whole.
+        ("stca_court_challenges", 2, "times", "exact", None, None),
+        ("ntca_displacements_per_person_average", 2, "times", "exact", None, None),
+        ("lac_rank_among_regions_of_asylum_claims", 2, "rank", "exact", "2013", "2020"),
+        (
+            "concessional_financing_leverage_low",
+            3,
+            "dollars of financing per dollar of grants",
+            "at least",
+            None,
+            None,
+        ),
+        (
+            "concessional_financing_leverage_high",
+            4,
+            "dollars of financing per dollar of grants",
+            "at most",
+            None,
+            None,
+        ),
+        ("ilo_new_projects_subtitle", 2, "projects", "exact", None, None),
+        # Periods read from the sentence or its paragraph ("Of those", "Since then", "as of").
+        ("resettled_from_colombia", 945, "persons", "exact", "2015-01", "2020-06"),
+        ("pta_identified_for_resettlement", 3100, "persons", "exact", "2016", None),
+        ("unhcr_north_central_america_funding_level", 33, "percent", "exact", None, "2020-07"),
+        ("venezuelans_abroad_in_region", 4_100_000, "persons", "exact", None, "2020-03-05"),
+        ("regional_asylum_support_group_hiatus", 2, "years", "exact", None, "2019-06"),
     ],
 )
 def test_values_units_qualifiers_and_periods(table, fact_id, value, unit, qualifier, start, end):
@@ -91,8 +125,8 @@ def test_locator_matching_twice_is_an_error(documents):
     paper = documents["working_paper_2020"]
     doubled = edit_document(
         paper,
-        "945 were resettled from Colombia.",
-        "945 were resettled from Colombia. Of those, 945 were resettled from Colombia.",
+        "zero in 2019.",
+        "zero in 2019. Canada accepted 11 people in 2017, zero in 2018, and zero in 2019.",
     )
     declarations = facts.load_facts()
     paper_only = dataclasses.replace(
@@ -177,3 +211,150 @@ def test_projects_read_titles_and_years_from_the_text(documents):
     # The primary description (the ILO's) gives the quote and lines, and comes first.
     assert fair["document_id"] == "ilo_news_2022"
     assert list(dict.fromkeys(named["document_id"])) == ["ilo_news_2022", "ircc_news_release_2022"]
+
+
+# --- topic, skipped lines, inferred currencies, ranges (issue 9) -------------------------------
+
+
+def only(fact: facts.Fact, document_id: str = "working_paper_2020") -> facts.FactDeclarations:
+    """The declarations reduced to one (possibly edited) fact of `document_id`."""
+    declarations = facts.load_facts()
+    source = next(s for s in declarations.sources if s.document_id == document_id)
+    one = dataclasses.replace(source, declarations=facts.FactsFile(facts=[fact]))
+    return dataclasses.replace(declarations, sources=(one,))
+
+
+def declared_fact(fact_id: str) -> facts.Fact:
+    return next(
+        fact
+        for source in facts.load_facts().sources
+        for fact in source.declarations.facts
+        if fact.id == fact_id
+    )
+
+
+def edited(fact_id: str, **changes) -> facts.Fact:
+    """A declared fact with some keys changed, validated again as a declaration."""
+    return facts.Fact.model_validate({**declared_fact(fact_id).model_dump(), **changes})
+
+
+def test_every_fact_has_a_topic_of_the_declared_vocabulary(table):
+    assert facts.topics() and set(table["topic"]) <= set(facts.topics())
+    assert table["topic"].notna().all()
+
+
+def test_an_unknown_topic_is_refused_naming_file_and_key(tmp_path):
+    root = tmp_path / "declarations"
+    shutil.copytree(locate.DECLARATIONS, root)
+    path = root / "sources" / "ilo_news_2022" / "facts.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("topic: capacity building", "topic: capacity-building", 1))
+    with pytest.raises(SourceError, match=r"ilo_news_2022/facts\.yaml:\d+.*'facts\.0\.topic'"):
+        facts.load_facts(root)
+
+
+def test_quotes_leave_out_the_figure_the_pdf_printed_inside_the_sentence(table, documents):
+    row = table.set_index("fact_id").loc["latin_america_other_people_of_concern"]
+    assert row["quote"].startswith("While resettlement from Latin America")
+    assert "asylum seekers in Latin America" in row["quote"]
+    assert row["quote"].endswith("refugee-like situations.")
+    assert "Retrieved from" not in row["quote"] and "MENA" not in row["quote"]
+    lines = [int(n) for n in row["lines_skipped"].split("; ")]
+    assert row["line_start"] < min(lines) <= max(lines) < row["value_line"]
+    paper = documents["working_paper_2020"]
+    assert paper.line(min(lines)).strip() == "MENA"
+    assert paper.line(max(lines)).startswith("Retrieved from:")
+
+
+def test_a_footnote_inside_a_sentence_is_skipped_and_a_quote_starts_at_its_sentence(table):
+    rows = table.set_index("fact_id")
+    interviews = rows.loc["mirps_research_interviews"]
+    assert interviews["quote"].startswith("In 2018 I conducted a research project")
+    assert "Migration Review" not in interviews["quote"] and interviews["lines_skipped"]
+    assert rows.loc["nigerian_asylum_seekers", "quote"].startswith("Statistics by region")
+    assert rows.loc["stca_denied_entry", "quote"].endswith("(See “Fig. 1”).")
+    assert rows.loc["stca_court_challenges", "quote"] == (
+        "The STCA has twice been challenged in Canadian courts."
+    )
+    # Facts without a skip pattern skip nothing.
+    assert rows["lines_skipped"].isna().sum() == len(rows) - 5
+
+
+def test_a_skip_pattern_that_hides_the_line_of_the_value_is_an_error(documents):
+    fact = edited("latin_america_other_people_of_concern", skip=r"^[0-9]+ million other[^\n]*")
+    with pytest.raises(SourceError, match=r"leaves the lines its locator reads; found 'line \d+"):
+        facts.extract_facts(documents, only(fact))
+
+
+def test_a_skip_pattern_that_changes_nothing_is_an_error(documents):
+    fact = edited("stca_denied_entry", skip=r"^MENA[ \t]*$")
+    with pytest.raises(SourceError, match="leaves lines out of its quote"):
+        facts.extract_facts(documents, only(fact))
+
+
+def test_a_footnote_fact_whose_quote_opens_with_no_number_is_an_error(documents):
+    fact = edited("stca_denied_entry", in_footnote=True)
+    with pytest.raises(SourceError, match="a footnote number opening 'stca_denied_entry'"):
+        facts.extract_facts(documents, only(fact))
+
+
+def test_inferred_currencies_are_flagged(table):
+    inferred = set(table.loc[table["unit_inferred"], "fact_id"])
+    assert {"canada_longer_term_support_pledge", "imcbp_membership_fees"} <= inferred
+    assert "remittances_from_canada_to_lac" not in inferred
+    assert set(table.loc[table["unit_inferred"], "unit"]) <= set(facts.CURRENCIES)
+
+
+@pytest.mark.parametrize(
+    ("fact_id", "document_id", "inferred", "message"),
+    [
+        ("canada_longer_term_support_pledge", "working_paper_2020", False, "unit_inferred: true"),
+        ("remittances_from_canada_to_lac", "working_paper_2020", True, "unit_inferred: false"),
+        ("imcbp_membership_fees", "ircc_fact_sheet_2019", False, "unit_inferred: true"),
+    ],
+)
+def test_a_wrong_currency_flag_is_an_error(documents, fact_id, document_id, inferred, message):
+    fact = edited(fact_id, unit_inferred=inferred)
+    with pytest.raises(SourceError, match=f"{message} for '{fact_id}'"):
+        facts.extract_facts(documents, only(fact, document_id))
+
+
+def test_unit_inferred_is_refused_for_a_unit_that_is_no_currency():
+    with pytest.raises(ValidationError, match="unit_inferred is for a currency"):
+        edited("stca_denied_entry", unit_inferred=True)
+
+
+def test_a_range_gives_its_declared_bound(table):
+    rows = table.set_index("fact_id")
+    low, high = (
+        rows.loc["concessional_financing_leverage_low"],
+        rows.loc["concessional_financing_leverage_high"],
+    )
+    assert (low["value"], low["qualifier"], low["value_as_printed"]) == (3, "at least", "3-4")
+    assert (high["value"], high["qualifier"], high["rounding_unit"]) == (4, "at most", 1)
+
+
+@pytest.mark.parametrize(
+    ("fact_id", "changes"),
+    [
+        ("concessional_financing_leverage_low", {"bound": None}),  # a range without a bound
+        ("stca_denied_entry", {"bound": "upper"}),  # a bound without a range
+    ],
+)
+def test_a_range_and_a_bound_go_together(documents, fact_id, changes):
+    with pytest.raises(SourceError, match=f"a number and period readable by locator '{fact_id}'"):
+        facts.extract_facts(documents, only(edited(fact_id, **changes)))
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [("twice", 2), ("Twice", 2), ("second", 2), ("17th", 17), ("Thirty", 30), ("$1.25", 1.25)],
+)
+def test_number_of_reads_counts_in_words_and_ordinals(printed, value):
+    assert facts.number_of(printed) == value
+
+
+@pytest.mark.parametrize("bad", ["twicе", "seconds", "2th", "3-4", "two times"])
+def test_number_of_refuses_what_is_no_single_number(bad):
+    with pytest.raises(ValueError):
+        facts.number_of(bad)

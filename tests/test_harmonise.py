@@ -3,6 +3,7 @@ import pytest
 
 from pipeline import harmonise
 from pipeline.errors import SourceError
+from pipeline.text import RawDocument
 
 
 def test_paper_spellings_map_to_iso3_and_stateless_to_none():
@@ -24,7 +25,11 @@ def test_unknown_country_name_stops_with_its_line():
         harmonise.add_iso3(frame, {"x": "raw/x.txt"})
 
 
-def test_countries_table_regions_and_first_mention():
+def _doc(document_id: str, text: str) -> RawDocument:
+    return RawDocument(document_id, f"raw/{document_id}.txt", text)
+
+
+def test_countries_table_regions_and_first_row_when_no_name_occurs():
     frame = pd.DataFrame(
         {
             "country_iso3": ["HTI", "NGA", None, "HTI"],
@@ -34,10 +39,55 @@ def test_countries_table_regions_and_first_mention():
             "line_end": [5, 6, 7, 10],
         }
     )
-    table = harmonise.countries_table([frame]).set_index("country_iso3")
+    # Texts that print neither name: the first row, in the documents' order (b before a).
+    documents = [_doc("b", "no country\n"), _doc("a", "none here\n")]
+    table = harmonise.countries_table([frame], documents).set_index("country_iso3")
     assert table.loc["HTI", "un_region"] == "Americas"
     assert bool(table.loc["HTI", "latin_america_caribbean"]) is True
     assert bool(table.loc["NGA", "latin_america_caribbean"]) is False
     assert len(table) == 2
     assert table.loc["HTI", "names_as_printed"] == "Haiti | Haïti"
-    assert (table.loc["HTI", "document_id"], table.loc["HTI", "line_end"]) == ("a", 10)
+    assert (table.loc["HTI", "document_id"], table.loc["HTI", "line_end"]) == ("b", 5)
+
+
+def test_first_named_is_the_earliest_mention_in_the_text_not_the_first_row():
+    frame = pd.DataFrame(
+        {
+            "country_iso3": ["HTI", "SDN", "SSD", "USA"],
+            "country_as_printed": ["Haiti", "Sudan", "South Sudan", "United States"],
+            "document_id": "b",
+            "line_start": [5, 6, 7, 8],
+            "line_end": [5, 6, 7, 8],
+        }
+    )
+    text_b = (
+        "Haitians and Haitian are no names.\n"  # whole words only
+        "South Sudan comes first.\n"  # "Sudan" inside a longer country name
+        "the US\n"  # a name declared in country_names.yaml
+        "Then Haiti, and Sudan's.\n"
+        "Haiti\nSudan\nSouth Sudan\nUnited States\n"
+    )
+    documents = [_doc("a", "nothing\nthe United\nStates\n"), _doc("b", text_b)]
+    table = harmonise.countries_table([frame], documents).set_index("country_iso3")
+    where = table[["document_id", "line_start", "line_end"]].apply(tuple, axis=1).to_dict()
+    assert where == {
+        "HTI": ("b", 4, 4),  # earlier than its first row (line 5)
+        "SDN": ("b", 4, 4),
+        "SSD": ("b", 2, 2),
+        "USA": ("a", 2, 3),  # the first document in order; a name broken across lines
+    }
+    # The same texts with the documents in the other order: the declared "US" of b.
+    swapped = harmonise.countries_table([frame], documents[::-1]).set_index("country_iso3")
+    assert tuple(swapped.loc["USA", ["document_id", "line_start"]]) == ("b", 3)
+
+
+def test_document_order_follows_sources_yaml_then_document_id():
+    names = ["unhcr_x", "ilo_news_2022", "working_paper_2020", "rcmp_x"]
+    documents = {name: _doc(name, "") for name in names}
+    ordered = [d.document_id for d in harmonise.document_order(documents)]
+    assert ordered == ["working_paper_2020", "ilo_news_2022", "rcmp_x", "unhcr_x"]
+
+
+def test_a_declared_name_that_is_not_an_iso3_code_is_refused():
+    with pytest.raises(ValueError, match="not an ISO3 code"):
+        harmonise.CountryNames(not_a_country={}, also_printed={"United States": ("US",)})

@@ -84,8 +84,8 @@ MISSPELT = {
     ),
     "use reference": (
         "countries.yaml",
-        "    description: A document naming",
-        "    descripton: A document naming",
+        "    description: >-\n      The document where",
+        "    descripton: >-\n      The document where",
         resource("countries"),
         "fields.6.descripton",
         "an unknown key",
@@ -252,7 +252,8 @@ def test_a_resource_listed_twice_is_refused(schema_copy):
 def test_a_use_entry_overrides_only_what_it_declares(schema_copy):
     edit(
         schema_copy / "countries.yaml",
-        "    description: Last line of that mention in the raw file.\n",
+        "    description: Line of the raw file where that first mention ends (a name broken across"
+        " lines ends on the next).\n",
         "    unit: lines\n",
     )
     line_end = schemas.load("countries", schema_copy).fields[-1]

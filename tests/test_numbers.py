@@ -1,6 +1,14 @@
 import pytest
 
-from pipeline.extract.numbers import last_day, month_year, parse_decimal, parse_integer
+from pipeline.extract.numbers import (
+    last_day,
+    month_year,
+    ordinal,
+    parse_decimal,
+    parse_integer,
+    parse_range,
+    times_word,
+)
 
 
 def test_parse_integer_reads_thousands_separators():
@@ -27,3 +35,42 @@ def test_month_year_and_last_day():
     assert last_day(2020, 2) == "2020-02-29"
     with pytest.raises(ValueError):
         month_year("Juin 2020")
+
+
+def test_times_word_reads_counts_of_times():
+    assert times_word("twice") == 2
+    assert times_word("Once") == 1
+
+
+@pytest.mark.parametrize("bad", ["two", "twice over", "twise", ""])
+def test_times_word_rejects_other_words(bad):
+    with pytest.raises(ValueError, match="not a word for a number of times"):
+        times_word(bad)
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [("second", 2), ("First", 1), ("twelfth", 12), ("17th", 17), ("1st", 1), ("22nd", 22)],
+)
+def test_ordinal_reads_words_and_digits(printed, value):
+    assert ordinal(printed) == value
+
+
+@pytest.mark.parametrize("bad", ["2th", "11st", "3rd place", "secondly", "17", ""])
+def test_ordinal_rejects_wrong_suffixes_and_other_text(bad):
+    with pytest.raises(ValueError, match="not an ordinal"):
+        ordinal(bad)
+
+
+@pytest.mark.parametrize(
+    ("printed", "bounds"),
+    [("3-4", (3, 4)), ("$3-4", (3, 4)), ("60-70%", (60, 70)), ("1.5 – 2", (1.5, 2))],
+)
+def test_parse_range_reads_both_bounds(printed, bounds):
+    assert parse_range(printed) == bounds
+
+
+@pytest.mark.parametrize("bad", ["4-3", "3-3", "3-", "-4", "3-4-5", "sixty-five", "3"])
+def test_parse_range_rejects_what_is_no_range_from_low_to_high(bad):
+    with pytest.raises(ValueError):
+        parse_range(bad)

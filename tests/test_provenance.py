@@ -226,12 +226,12 @@ def test_renamed_columns_and_no_reserved_word_for_a_column(package_repo):
         ).fetchall()
     }
     assert not [(t, f) for t, names in fields.items() for f in names if f in reserved]
-    # The renamed columns carry the values: the MPDP's years and every project's group.
+    # The renamed columns carry the values: a project's years and every project's group.
     projects = duckdb.sql(
         f"SELECT start_date, end_date FROM '{package_repo}/curated/projects.csv' "
-        "WHERE project_id = 'ircc_mpdp'"
+        "WHERE project_id = 'ilo_fair_recruitment_central_america'"
     ).fetchall()
-    assert projects == [(2017, 2019)] or projects == [("2017", "2019")]
+    assert projects == [(2022, 2024)] or projects == [("2022", "2024")]
     groups = duckdb.sql(
         f"SELECT DISTINCT group_name FROM '{package_repo}/curated/memberships.csv' "
         "WHERE role = 'project country'"

@@ -612,6 +612,7 @@ def small_tables() -> dict[str, pd.DataFrame]:
             {"text_id": "title.start", "text": "January 2019"},
             {"text_id": "a.speaker", "text": "Ana"},
             {"text_id": "b.speaker", "text": "Ana"},
+            {"text_id": "chart.label", "text": "4.0"},
         ]
     ).assign(**at)
     counts = pd.DataFrame(
@@ -659,6 +660,13 @@ KIND_CASES = {
     "matches_fact": (
         {"fact": "about", "observed": {"fact": "near"}},  # within "about" (5%)
         fact_cell("near", "value", 106.0),
+    ),
+    "matches_text": (  # 4 is within half a unit of "4.0" (3.95 to 4.05), not of "4.06"
+        {
+            "text": "chart.label",
+            "observed": {"table": "counts", "sum_of": "part", "where": {"seq": 1}},
+        },
+        lambda t: set_cell(t["texts"], {"text_id": "chart.label"}, "text", "4.06"),
     ),
     "subset": (
         {
@@ -755,6 +763,15 @@ def test_each_kind_passes_on_good_data_and_fails_on_bad(kind):
     KIND_CASES[kind][1](broken)
     bad = reconcile.reconcile(broken, [rule], {"doc": "raw/doc.txt"})
     assert (bad["status"] == "fail").any(), bad
+
+
+def test_a_label_that_is_no_number_is_an_error():
+    tables = small_tables()
+    set_cell(tables["texts"], {"text_id": "chart.label"}, "text", "four")
+    with pytest.raises(
+        reconcile.RuleError, match=r"text 'chart\.label' is not a printed number: 'four'"
+    ):
+        reconcile.reconcile(tables, [small_rule("matches_text")], {"doc": "raw/doc.txt"})
 
 
 # Raw edits that break the relation of a rule another check always stops first.

@@ -149,10 +149,7 @@ def test_shared_field_is_used_with_its_overrides():
     document_id = next(f for f in countries.fields if f.name == "document_id")
     assert iso3.constraints == schemas.Constraints(required=True, unique=True, pattern="^[A-Z]{3}$")
     assert iso3.description.startswith("ISO 3166-1 alpha-3")  # not overridden: shared
-    assert (
-        document_id.description
-        == "A document naming the country (the first by document_id, then line)."
-    )
+    assert document_id.description.startswith("The document where the country is first named")
     assert document_id.constraints.pattern == "^[a-z0-9_]+$"  # not overridden: shared
 
 

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 import pandas as pd
 
@@ -24,13 +24,16 @@ from pipeline.text import RawDocument
 # Where a row was read from is provenance, not a value it publishes: a line number that equals
 # a number printed on that line must not account for it.
 PROVENANCE = frozenset({"line", "line_start", "line_end", "value_line", "date_line"})
+# Nor is a value derived from how a number is printed: a fact's rounding unit (1 for "twice")
+# must not account for a "1" or a "first" printed elsewhere on its lines.
+DERIVED = frozenset({"rounding_unit"})
 
 
 def numbers_of(row: dict) -> set[float]:
     return {
         float(cell)
         for column, cell in row.items()
-        if column not in PROVENANCE
+        if column not in PROVENANCE | DERIVED
         and isinstance(cell, int | float)
         and not isinstance(cell, bool)
         and math.isfinite(cell)
@@ -84,22 +87,43 @@ class PublishingRow:
         return f"{self.table}:{self.key}"
 
     def publishes(self, token: Token, document: RawDocument, series: bool) -> bool:
+        if token.line in self.skipped:
+            return False
         if token.values and token.values <= self.numbers:
             return True
         if series:  # a CSV cell: its text as a cell of the row (a code, a printed value)
             return token.text in self.texts
         return any(self._text_covers(text, token, document) for text in self.texts)
 
+    @cached_property
+    def skipped(self) -> frozenset[int]:
+        """Lines the row's quote leaves out (a fact's `lines_skipped`: figure labels, a
+        footnote printed inside its sentence); they publish nothing."""
+        text = self.row.get("lines_skipped")
+        if not isinstance(text, str) or not text:
+            return frozenset()
+        return frozenset(int(number) for number in text.split("; "))
+
     def _text_covers(self, text: str, token: Token, document: RawDocument) -> bool:
-        """Whether an occurrence of `text` within the row's lines spans the token."""
-        if token.text not in text:
+        """Whether an occurrence of `text` within the row's lines spans the token (in the text
+        without the lines the row skipped, where its quote stands whole)."""
+        if token.text not in text or token.line in self.skipped:
             return False
-        flat = document.flat_text
-        for found in re.finditer(re.escape(text), flat):
-            spans = found.start() <= token.start and token.end <= found.end()
+        start, end = token.start, token.end
+        if self.skipped:
+            document = _without(document, self.skipped)
+            start = document.offset_of(token.line, token.column)
+            end = start + token.end - token.start
+        for found in re.finditer(re.escape(text), document.flat_text):
+            spans = found.start() <= start and end <= found.end()
             if spans and self.first_line <= document.line_at(found.start()) <= self.last_line:
                 return True
         return False
+
+
+@cache
+def _without(document: RawDocument, lines: frozenset[int]) -> RawDocument:
+    return document.hiding(lines)
 
 
 def publishing_rows(tables: dict[str, pd.DataFrame]) -> dict[str, list[PublishingRow]]:

@@ -45,6 +45,9 @@ EventType = Literal[
     "announcement",
     "report published",
     "seminar held",
+    "election held",
+    "border closed",
+    "meetings resumed",
 ]
 Precision = Literal["year", "month", "day"]
 PRECISIONS: dict[int, Precision] = {1: "year", 2: "month", 3: "day"}  # by ISO parts
@@ -185,3 +188,26 @@ def add_actor_iso3(frame: pd.DataFrame, paths: dict[str, str]) -> pd.DataFrame:
         for printed in frame["actor_countries_as_printed"]
     ]
     return out
+
+
+def actor_rows(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per event and actor country (the lists of `actor_iso3` and
+    `actor_countries_as_printed` unpacked, in declared order), at the event's lines: a key to
+    `countries` that a "; "-separated cell cannot be."""
+    rows = [
+        {
+            "event_id": event.event_id,
+            "country_iso3": code,
+            "country_as_printed": name,
+            "document_id": event.document_id,
+            "line_start": event.line_start,
+            "line_end": event.line_end,
+        }
+        for event in events.itertuples()
+        if isinstance(event.actor_iso3, str)  # a conformed table has NA for no actor
+        for code, name in zip(
+            event.actor_iso3.split("; "), event.actor_countries_as_printed.split("; "), strict=True
+        )
+    ]
+    columns = ["event_id", "country_iso3", "country_as_printed", "document_id"]
+    return pd.DataFrame(rows, columns=[*columns, "line_start", "line_end"])

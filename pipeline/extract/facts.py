@@ -4,7 +4,10 @@ normalised.
 A fact's locator (pipeline/locate.py) names groups: `value` (the number as printed; required),
 `scale` ("million", "billion"), `hedge` (a word such as "roughly" that gives the qualifier, per
 pipeline/declarations/hedges.yaml), and `start`/`end`/`year` (the period, read from the text).
-Everything numeric comes from the match; the declaration only says what it means.
+Everything numeric comes from the match; the declaration only says what it means: its `topic`
+(from the closed vocabulary of schemas/facts.yaml), the `bound` a printed range gives, whether
+its currency is inferred (`unit_inferred`), the lines the PDF text printed inside its sentence
+(`skip`, a pattern: figure labels, a footnote) and whether it is stated in a footnote.
 """
 
 from __future__ import annotations
@@ -13,27 +16,64 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import pandas as pd
+from pydantic import field_validator, model_validator
 
-from pipeline import hedges, locate
+from pipeline import declared, hedges, locate, schemas
 from pipeline.errors import SourceError
+from pipeline.extract import numbers
 from pipeline.extract.numbers import month_number, parse_decimal
 from pipeline.hedges import Hedges, Qualifier
 from pipeline.text import RawDocument
 
+# Units that are currencies: whether the currency is printed next to the figure is checked.
+CURRENCIES = ("CAD", "USD")
+BOUND_QUALIFIERS: dict[str, Qualifier] = {"lower": "at least", "upper": "at most"}
+
+
+@cache
+def topics() -> tuple[str, ...]:
+    """The closed vocabulary of `topic`, declared once: the enum of schemas/facts.yaml."""
+    field = next(field for field in schemas.load("facts").fields if field.name == "topic")
+    return tuple(field.constraints.enum or ())
+
 
 class Fact(locate.Locator):
     """A statistic: its locator and what the number is. `qualifier` is declared only for a bound
-    of a printed range ("60-70%"); otherwise the hedge word decides it."""
+    of a printed range ("60-70%") read by its own pattern; a range read whole ("$3-4") declares
+    its `bound` instead. Otherwise the hedge word decides it. `skip` is a pattern over the raw
+    text (multi-line: ^ and $ at line ends): the lines a match touches are left out of the text
+    the locator and the quote are read from. `in_footnote`: the statement is a footnote, whose
+    number the quote leaves out."""
 
     required_groups: ClassVar[tuple[str, ...]] = ("value",)
     indicator: str
     unit: str
+    topic: str
     geography: str | None = None
     country_iso3: str | None = None
     qualifier: Qualifier | None = None
+    bound: Literal["lower", "upper"] | None = None
+    unit_inferred: bool = False
+    skip: declared.Regex | None = None
+    in_footnote: bool = False
+
+    @field_validator("topic")
+    @classmethod
+    def _known_topic(cls, topic: str) -> str:
+        if topic not in topics():
+            raise ValueError(f"a topic among {', '.join(topics())}, not {topic!r}")
+        return topic
+
+    @model_validator(mode="after")
+    def _inferred_only_for_currencies(self) -> Fact:
+        if self.unit_inferred and self.unit not in CURRENCIES:
+            raise ValueError(f"unit_inferred is for a currency ({', '.join(CURRENCIES)})")
+        if self.bound is not None and self.qualifier is not None:
+            raise ValueError("a bound gives the qualifier: declare `bound` or `qualifier`")
+        return self
 
 
 class FactsFile(locate.LocatorFile):
@@ -100,11 +140,18 @@ def words_value(printed: str) -> int | None:
 
 
 def number_of(printed: str) -> float:
-    """'12,000' -> 12000, '$1.25' -> 1.25, 'Thirty' -> 30, 'sixty-five' -> 65; ValueError for
-    anything else."""
+    """'12,000' -> 12000, '$1.25' -> 1.25, 'Thirty' -> 30, 'sixty-five' -> 65, 'twice' -> 2,
+    'second' -> 2; ValueError for anything else."""
     text = printed.strip().lstrip("$\\").rstrip("%").strip()
     spelled = words_value(text)
-    return float(spelled) if spelled is not None else parse_decimal(text)
+    if spelled is not None:
+        return float(spelled)
+    for reader in (numbers.times_word, numbers.ordinal):
+        try:
+            return float(reader(text))
+        except ValueError:
+            pass
+    return parse_decimal(text)
 
 
 def partial_date(printed: str) -> str:
@@ -120,14 +167,102 @@ def partial_date(printed: str) -> str:
     raise ValueError(f"not a date: {printed!r}")
 
 
+def skipped_lines(document: RawDocument, fact: Fact) -> frozenset[int]:
+    """The lines touched by a match of the fact's `skip` pattern over the raw text."""
+    if fact.skip is None:
+        return frozenset()
+    found: set[int] = set()
+    for match in re.finditer(fact.skip, document.text, re.MULTILINE):
+        first = document.text.count("\n", 0, match.start()) + 1
+        last = document.text.count("\n", 0, max(match.end() - 1, match.start())) + 1
+        found.update(range(first, last + 1))
+    return frozenset(found)
+
+
+def _locate(document: RawDocument, fact: Fact) -> tuple[RawDocument, locate.Match]:
+    """The fact's match in the document with its skipped lines left out, and that view of the
+    document. A `skip` that changes nothing, or hides the line of the value, is an error."""
+    hidden = skipped_lines(document, fact)
+    if fact.skip is None:
+        return document, locate.locate(document, fact)
+    view = document.hiding(hidden)
+    try:
+        match = locate.locate(view, fact)
+    except SourceError:
+        whole = locate.locate(document, fact)  # raises if the locator is wrong on its own
+        line = whole.group_lines["value"]
+        raise SourceError(
+            document.path,
+            line,
+            f"a `skip` pattern of {fact.id!r} that leaves the lines its locator reads",
+            f"line {line} skipped",
+        ) from None
+    try:
+        unchanged = locate.locate(document, fact).quote == match.quote
+    except SourceError:
+        unchanged = False  # the locator needs the lines left out: the skip does something
+    if unchanged:
+        raise SourceError(
+            document.path,
+            match.line_start,
+            f"a `skip` pattern of {fact.id!r} that leaves lines out of its quote",
+            "the same quote without it",
+        )
+    return view, match
+
+
+def _footnote_quote(document: RawDocument, fact: Fact, match: locate.Match) -> str:
+    """The quote of a statement in a footnote, without the footnote's number."""
+    number = re.match(r"[0-9]{1,2} (?=\S)", match.quote)
+    if number is None:
+        raise SourceError(
+            document.path, match.line_start, f"a footnote number opening {fact.id!r}", match.quote
+        )
+    return match.quote[number.end() :]
+
+
+def _check_currency(document: RawDocument, fact: Fact, match: locate.Match) -> None:
+    """A currency is printed next to the figure ("$2.2 million CAD") unless declared
+    inferred, and an inferred currency is not printed there."""
+    if fact.unit not in CURRENCIES:
+        return
+    last = "scale" if "scale" in match.groups else "value"
+    end = match.group_offsets[last] + len(match.groups[last])
+    printed = re.match(rf"\s*{fact.unit}\b", document.flat_text[end:]) is not None
+    if printed == fact.unit_inferred:
+        wanted = "unit_inferred: false" if printed else "unit_inferred: true"
+        found = f"{fact.unit} {'printed' if printed else 'not printed'} after the figure"
+        raise SourceError(
+            document.path, match.group_lines["value"], f"{wanted} for {fact.id!r}", found
+        )
+
+
+def _value(fact: Fact, printed: str, scale: float) -> tuple[float, float]:
+    """The value and rounding unit of the printed number (a bound of a printed range when the
+    fact declares `bound`)."""
+    try:
+        bounds: tuple[float, float] | None = numbers.parse_range(printed)
+    except ValueError:
+        bounds = None
+    if (bounds is None) != (fact.bound is None):
+        raise ValueError(f"a declared bound exactly when the value is a range: {printed!r}")
+    if bounds is not None:
+        upper = fact.bound == "upper"
+        bound_text, value = re.split(r"\s?[-–]\s?", printed.strip())[upper], bounds[upper]
+    else:
+        bound_text, value = printed, number_of(printed)
+    decimals = len(bound_text.partition(".")[2].rstrip("%"))
+    return value * scale, 10.0**-decimals * scale
+
+
 def _fact_row(document: RawDocument, fact: Fact, hedge_words: Hedges) -> dict:
     """The row of `fact`, read from its match in `document`."""
-    match = locate.locate(document, fact)
+    view, match = _locate(document, fact)
     groups = match.groups
     where = (document.path, match.line_start)
     try:
         scale = SCALES.get(groups.get("scale", "").lower(), 1)
-        value = number_of(groups["value"]) * scale
+        value, rounding = _value(fact, groups["value"], scale)
         start = groups.get("start") or groups.get("year")
         end = groups.get("end") or groups.get("year")
         period_start = partial_date(start) if start else None
@@ -139,24 +274,30 @@ def _fact_row(document: RawDocument, fact: Fact, hedge_words: Hedges) -> dict:
     hedged = hedge_words.qualifier_of(groups.get("hedge"))
     if hedged is None:
         raise SourceError(*where, f"a known hedge word for {fact.id!r}", groups["hedge"])
+    _check_currency(view, fact, match)
+    bounded = BOUND_QUALIFIERS[fact.bound] if fact.bound else None
     printed = groups["value"] + (f" {groups['scale']}" if groups.get("scale") else "")
+    skipped = sorted(n for n in view.hidden if match.line_start <= n <= match.line_end)
     return {
         "fact_id": fact.id,
         "document_id": document.document_id,
         "indicator": fact.indicator,
+        "topic": fact.topic,
         "value": round(value, 6),
         "unit": fact.unit,
-        "qualifier": fact.qualifier or hedged,
+        "unit_inferred": fact.unit_inferred,
+        "qualifier": fact.qualifier or bounded or hedged,
         "hedge_as_printed": groups.get("hedge"),
         "value_as_printed": printed,
-        "rounding_unit": 10.0 ** -len(groups["value"].partition(".")[2].rstrip("%")) * scale,
+        "rounding_unit": rounding,
         "period_start": period_start,
         "period_end": period_end,
         "geography": fact.geography,
         "country_iso3": fact.country_iso3,
-        "quote": match.quote,
+        "quote": _footnote_quote(document, fact, match) if fact.in_footnote else match.quote,
         "line_start": match.line_start,
         "line_end": match.line_end,
+        "lines_skipped": "; ".join(map(str, skipped)) or None,
         "value_line": match.group_lines["value"],
     }
 

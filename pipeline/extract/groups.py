@@ -23,6 +23,10 @@ from pipeline.text import RawDocument
 
 GROUPS = "groups.yaml"
 PROJECTS = "projects.yaml"
+# What a project's row states as read from the text: only its primary description may read them,
+# so that each is stated in the quote and lines the row cites.
+CITED_GROUPS = ("start", "end", "funder")
+NOT_STATED = "not stated"
 
 # Between two names of a printed list: a comma (maybe with "and"), or "and".
 LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
@@ -56,7 +60,8 @@ class MembershipDeclarations:
 
 
 class ProjectDescription(locate.Locator):
-    """A passage describing a project; it may name its title, start, end and countries."""
+    """A passage describing a project; it may name its title, countries, and (the primary
+    description only) its start, end and funder."""
 
     project: str  # a project_id of pipeline/declarations/projects.yaml
 
@@ -68,7 +73,6 @@ class ProjectsFile(locate.LocatorFile):
 class Project(declared.Declared):
     project_id: str
     kind: str
-    funder: str
     implementer: str
     status: str
     primary_document: str  # whose description gives the project's quote and lines
@@ -87,8 +91,8 @@ class ProjectDeclarations:
     descriptions: tuple[locate.Sourced[ProjectsFile], ...]
 
     def described_in(self, project: Project) -> list[Described]:
-        """The descriptions of `project`: its primary document's first, then the others in
-        document order."""
+        """The descriptions of `project`: its primary description (the first in its primary
+        document) first, then the others in document order."""
         found = [
             (source, description)
             for source in self.descriptions
@@ -146,7 +150,24 @@ def load_projects(root: Path = locate.DECLARATIONS) -> ProjectDeclarations:
                 f"a description of {project.project_id!r} in its primary document",
                 project.primary_document,
             )
+        for source, description in described[1:]:
+            _refuse_cited_groups(source, description)
     return loaded
+
+
+def _refuse_cited_groups(source: locate.Sourced[ProjectsFile], other: ProjectDescription) -> None:
+    """A description other than the primary one may not read a start, end or funder: the row
+    cites the primary description's quote and lines only (a year from a map legend far from
+    them would be published as if they stated it)."""
+    found = sorted(set(re.compile(other.pattern).groupindex) & set(CITED_GROUPS))
+    if found:
+        path = declared.REPO_ROOT / source.path  # an absolute path stays itself
+        raise SourceError(
+            source.path,
+            declared.line_of_value(path, "id", other.id),
+            f"the groups {list(CITED_GROUPS)} of {other.project!r} only in its primary "
+            f"description (whose lines the row cites); {other.id!r} has {found}",
+        )
 
 
 # --- extraction -------------------------------------------------------------------------------
@@ -222,16 +243,17 @@ def extract_projects(
     for project, matches in _located(documents, declarations):
         found = {k: v for _, m in matches for k, v in m.groups.items()}
         primary_document, primary = matches[0]
+        cited = primary.groups  # dates and funder: stated in the lines the row cites
         rows.append(
             {
                 "project_id": project.project_id,
                 "title": " ".join(found.get("title", "").split()) or None,
                 "kind": project.kind,
-                "funder": project.funder,
+                "funder": " ".join(cited.get("funder", NOT_STATED).split()),
                 "implementer": project.implementer,
                 "status": project.status,
-                "start_date": partial_date(found["start"]) if "start" in found else None,
-                "end_date": partial_date(found["end"]) if "end" in found else None,
+                "start_date": partial_date(cited["start"]) if "start" in cited else None,
+                "end_date": partial_date(cited["end"]) if "end" in cited else None,
                 "document_id": primary_document.document_id,
                 "document_ids": "; ".join(dict.fromkeys(d.document_id for d, _ in matches)),
                 "quote": primary.quote,

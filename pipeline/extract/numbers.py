@@ -62,3 +62,52 @@ def month_year(printed: str) -> tuple[int, int]:
     if not match:
         raise ValueError(f"not a month and year: {printed!r}")
     return int(match.group(2)), month_number(match.group(1))
+
+
+# How many times, in a word ("displaced twice on average").
+TIMES_WORDS = {"once": 1, "twice": 2, "thrice": 3}
+ORDINAL_WORDS = (
+    *("first", "second", "third", "fourth", "fifth", "sixth"),
+    *("seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"),
+)
+# A hyphen or en dash between two numbers: "3-4", "60-70%", "$3 - 4".
+RANGE = re.compile(r"(?P<low>[^-–]+?)\s?[-–]\s?(?P<high>[^-–]+)")
+
+
+def times_word(printed: str) -> int:
+    """'twice' -> 2, 'Once' -> 1; ValueError for any other word."""
+    try:
+        return TIMES_WORDS[printed.strip().lower()]
+    except KeyError:
+        raise ValueError(f"not a word for a number of times: {printed!r}") from None
+
+
+def _ordinal_suffix(number: int) -> str:
+    if number % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+def ordinal(printed: str) -> int:
+    """'second' -> 2, '17th' -> 17, '1st' -> 1; ValueError for anything else, a wrong suffix
+    too ('2th', '11st')."""
+    text = printed.strip().lower()
+    if text in ORDINAL_WORDS:
+        return ORDINAL_WORDS.index(text) + 1
+    match = re.fullmatch(r"([0-9]+)(st|nd|rd|th)", text)
+    if not match or match.group(2) != _ordinal_suffix(int(match.group(1))):
+        raise ValueError(f"not an ordinal: {printed!r}")
+    return int(match.group(1))
+
+
+def parse_range(printed: str) -> tuple[float, float]:
+    """'3-4' -> (3.0, 4.0), '60-70%' -> (60.0, 70.0), '$3-4' -> (3.0, 4.0): the bounds of a
+    printed range, the lower first; ValueError unless both are numbers and low < high."""
+    text = printed.strip().lstrip("$").rstrip("%")
+    match = RANGE.fullmatch(text)
+    if not match:
+        raise ValueError(f"not a printed range: {printed!r}")
+    low, high = parse_decimal(match.group("low")), parse_decimal(match.group("high"))
+    if not low < high:
+        raise ValueError(f"not a range from low to high: {printed!r}")
+    return low, high

@@ -14,6 +14,7 @@ from pipeline.reconcile.inputs import Inputs, RuleError, Scope
 from pipeline.reconcile.rules import (
     KnownDiscrepancy,
     MatchesFact,
+    MatchesText,
     NonIncreasing,
     RanksComplete,
     RateOfCounts,
@@ -46,6 +47,7 @@ DETAIL_COLUMNS = [
 KINDS: dict[type, Callable[..., list[Scope]]] = {
     SumsToTotal: kinds.sums_to_total,
     MatchesFact: kinds.matches_fact,
+    MatchesText: kinds.matches_text,
     Subset: kinds.subset,
     RowSubset: kinds.row_subset,
     RateOfCounts: kinds.rate_of_counts,

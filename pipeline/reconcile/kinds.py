@@ -11,12 +11,14 @@ from collections.abc import Iterator
 import pandas as pd
 
 from pipeline import hedges
+from pipeline.extract.numbers import parse_decimal
 from pipeline.reconcile.inputs import Inputs, Reader, RuleError, Scope, defined
 from pipeline.reconcile.rules import (
     Band,
     FactShare,
     FactValue,
     MatchesFact,
+    MatchesText,
     NonIncreasing,
     Quantity,
     RanksComplete,
@@ -35,6 +37,7 @@ from pipeline.reconcile.rules import (
 
 EXACT = "exact"
 AT_MOST = "observed <= expected"
+AS_PRINTED = "as printed (half a unit of its last digit either way)"
 SQL_COLUMNS = ("scope", "expected", "observed", "document_id", "line_start", "line_end")
 
 
@@ -59,6 +62,21 @@ def matches_fact(rule: MatchesFact, inputs: Inputs) -> list[Scope]:
     observed = read.quantity(rule.observed)
     low, high, text = _band(rule.tolerance, expected, fact, read)
     return [read.scope(rule.scope, expected, observed, low, high, text)]
+
+
+def matches_text(rule: MatchesText, inputs: Inputs) -> list[Scope]:
+    """A value matches a number printed in a text ("60" of "MENA 60%"), within half a unit of
+    its last printed digit."""
+    read = inputs.reader()
+    printed = read.text(rule.text)
+    try:
+        expected = parse_decimal(printed)
+    except ValueError as error:
+        raise RuleError(f"text {rule.text!r} is not a printed number: {printed!r}") from error
+    half_unit = 0.5 * 10.0 ** -len(printed.partition(".")[2].rstrip("%"))
+    observed = read.quantity(rule.observed)
+    low, high = expected - half_unit, expected + half_unit
+    return [read.scope(rule.scope, expected, observed, low, high, AS_PRINTED)]
 
 
 def subset(rule: Subset, inputs: Inputs) -> list[Scope]:

@@ -231,6 +231,16 @@ class MatchesFact(RuleBase):
     scope: str = "all"
 
 
+class MatchesText(RuleBase):
+    """A value matches a number printed in a text of the texts table (a label on a figure, not
+    a statement of the prose), within half a unit of the label's last printed digit."""
+
+    kind: Literal["matches_text"]
+    text: str
+    observed: Quantity
+    scope: str = "all"
+
+
 class Subset(RuleBase):
     kind: Literal["subset"]
     parts: list[Quantity] = Field(min_length=1)
@@ -321,6 +331,7 @@ class Sql(RuleBase):
 Rule = Annotated[
     SumsToTotal
     | MatchesFact
+    | MatchesText
     | Subset
     | RowSubset
     | RateOfCounts
