@@ -17,7 +17,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # Bytecode caches make imports several times faster (some machines set this variable).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup build build-recorded test test-matrix snapshot lint dev bench mutation release docs exports site clean
+.PHONY: setup build build-recorded test test-matrix snapshot lint dev bench mutation mutation-code release docs exports site clean
 
 $(UV):
 	exe=$$(scripts/python-env find $(PYTHON)) && "$$exe" -m venv $(TOOLS) \
@@ -69,6 +69,14 @@ site: setup
 
 mutation: setup
 	$(RUN) python tests/mutation_run.py
+
+# Mutation testing of the code (mutmut, in its own .venv-mutation; not part of `make test`):
+# MODULES="pipeline/locate.py pipeline/hedges.py" limits it to those files (default: all of
+# pipeline/). Results stay in mutants/ (resumable); the score per module is printed at the end,
+# the equivalent mutants of tests/equivalent_mutants.yaml excluded.
+mutation-code: | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(CURDIR)/.venv-mutation $(UV) sync --frozen --quiet --group mutation
+	.venv-mutation/bin/python tests/mutation_code.py $(MODULES)
 
 bench: setup
 	$(RUN) python tests/benchmark.py

@@ -183,7 +183,8 @@ def code_template(tmp_path_factory) -> Path:
     ignore = shutil.ignore_patterns("__pycache__")
     for folder in ("pipeline", "schemas"):
         shutil.copytree(REPO / folder, root / folder, ignore=ignore)
-    shutil.copy(REPO / "uv.lock", root / "uv.lock")
+    for name in ("uv.lock", "pyproject.toml"):  # pyproject.toml: mutmut reads its config there
+        shutil.copy(REPO / name, root / name)
     return root
 
 

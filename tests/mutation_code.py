@@ -1,0 +1,122 @@
+"""`make mutation-code [MODULES=...]`: mutation testing of the code with mutmut, then the score
+per module.
+
+mutmut (configured in pyproject.toml, [tool.mutmut]) copies the checkout into mutants/, makes
+every mutant of the files under pipeline/ (one small change each: an operator, a constant, a
+string, a removed argument) and runs, for each, the tests that reach the mutated function. A
+mutant is killed when a test fails; it survives when every test passes. Results stay in mutants/,
+so a second run only tests what changed.
+
+Score of a module = (killed + timeout) / (mutants - equivalent), where equivalent mutants are
+those listed in tests/equivalent_mutants.yaml with the reason no test can tell them from the
+code (for example a default argument changed to the value every caller passes). The run fails
+when the score of the modules it ran is below MINIMUM_SCORE or an equivalent mutant listed for
+them no longer exists.
+
+Run from the repository root in the environment that has mutmut (.venv-mutation):
+    python tests/mutation_code.py pipeline/locate.py pipeline/hedges.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+from mutmut.stats import status_by_exit_code
+
+ROOT = Path(__file__).resolve().parents[1]
+EQUIVALENT = ROOT / "tests" / "equivalent_mutants.yaml"
+MINIMUM_SCORE = 90.0
+COUNTED = ("killed", "timeout", "survived", "no tests", "equivalent", "other")
+
+
+def module_name(path: str) -> str:
+    """'pipeline/extract/numbers.py' -> 'pipeline.extract.numbers' (mutmut's mutant prefix)."""
+    name = Path(path).with_suffix("").as_posix().replace("/", ".")
+    return name.removesuffix(".__init__")
+
+
+def mutant_module(mutant: str) -> str:
+    """'pipeline.hedges.xǁHedgesǁqualifier_of__mutmut_3' -> 'pipeline.hedges' (a mutated
+    function's name has no dot)."""
+    return mutant.rsplit(".", 1)[0]
+
+
+def equivalent_mutants() -> dict[str, str]:
+    entries = yaml.safe_load(EQUIVALENT.read_text(encoding="utf-8")) or []
+    listed = {entry["mutant"]: entry["reason"] for entry in entries}
+    if len(listed) != len(entries):
+        sys.exit(f"{EQUIVALENT}: a mutant is listed twice")
+    return listed
+
+
+def results(modules: list[str]) -> dict[str, int | None]:
+    """Exit code of every mutant of `modules` from mutants/*.meta (None: not run)."""
+    codes: dict[str, int | None] = {}
+    for module in modules:
+        meta = ROOT / "mutants" / (module + ".meta")
+        if meta.exists():
+            codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    return codes
+
+
+def tally(codes: dict[str, int | None], equivalent: dict[str, str]) -> dict[str, Counter]:
+    by_module: dict[str, Counter] = {}
+    for mutant, code in codes.items():
+        status = "equivalent" if mutant in equivalent else status_by_exit_code[code]
+        if status not in COUNTED:
+            status = "other"
+        by_module.setdefault(mutant_module(mutant), Counter())[status] += 1
+    return by_module
+
+
+def score(counts: Counter) -> float:
+    judged = sum(counts.values()) - counts["equivalent"]
+    return 100.0 * (counts["killed"] + counts["timeout"]) / judged if judged else 100.0
+
+
+def report(by_module: dict[str, Counter]) -> Counter:
+    print("| module | mutants | " + " | ".join(COUNTED) + " | score % |")
+    print("|---" * (len(COUNTED) + 3) + "|")
+    total: Counter = Counter()
+    for module, counts in sorted(by_module.items()):
+        total += counts
+        cells = " | ".join(str(counts[s]) for s in COUNTED)
+        print(f"| {module} | {sum(counts.values())} | {cells} | {score(counts):.1f} |")
+    cells = " | ".join(str(total[s]) for s in COUNTED)
+    print(f"| all | {sum(total.values())} | {cells} | {score(total):.1f} |")
+    return total
+
+
+def main(argv: list[str]) -> int:
+    files = argv or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pipeline").rglob("*.py"))
+    modules = [f for f in files if f.endswith(".py")]
+    patterns = [module_name(f) + ".x*" for f in modules]
+    cpus = str(os.cpu_count() or 1)
+    subprocess.run(
+        [Path(sys.executable).with_name("mutmut"), "run", "--max-children", cpus, *patterns],
+        cwd=ROOT,
+        check=False,
+    )
+    codes = results(modules)
+    equivalent = equivalent_mutants()
+    stale = sorted(
+        m for m in equivalent if mutant_module(m) in map(module_name, modules) and m not in codes
+    )
+    total = report(tally(codes, equivalent))
+    if stale:
+        print(f"{EQUIVALENT}: listed but no such mutant: {', '.join(stale)}", file=sys.stderr)
+        return 1
+    if total["other"] or score(total) < MINIMUM_SCORE:
+        print(f"mutation score {score(total):.1f}% (minimum {MINIMUM_SCORE}%)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
