@@ -4,7 +4,9 @@
 A locator is a regular expression that must match exactly once in a document's flattened text
 (pipeline/text.py), optionally only within `lines` lines after the sentence of a unique `after`
 anchor (for documents that repeat a passage, as the FOCAL deck repeats a slide). Its named
-groups are what the extraction reads; the match's quote is the sentence(s) around it.
+groups are what the extraction reads; the match's quote is the sentence(s) around it. A `skip`
+pattern leaves out of that text the lines the PDF text printed inside a sentence (figure labels,
+a table, a footnote): the quote reads without them and the match records which it skipped.
 
 Locators are declared per document: pipeline/declarations/sources/<document_id>/<kind>.yaml,
 one file per kind of extraction the document has (events, facts, memberships, projects,
@@ -17,7 +19,7 @@ lists of a group and the descriptions of a project (after its primary one).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
@@ -43,19 +45,27 @@ class Match:
     line_start: int
     line_end: int
     group_lines: dict[str, int]
-    group_offsets: dict[str, int]
+    group_offsets: dict[str, int]  # in the flattened text of `view`
+    # The lines within the quote's that a `skip` pattern left out, and the document as read:
+    # with those lines hidden (the offsets above are in its flattened text).
+    lines_skipped: tuple[int, ...]
+    view: RawDocument = field(compare=False, repr=False)
 
 
 class Locator(declared.Declared):
     """Where a passage is: `pattern` matches once in the document, or once within `lines`
-    lines after the sentence of the unique match of `after`. A kind of locator adds what the
-    passage means, and the named groups its pattern must have (`required_groups`)."""
+    lines after the sentence of the unique match of `after`. `skip` is a pattern over the raw
+    text (multi-line: ^ and $ at line ends): the lines a match of it touches are left out of
+    the text the locator and the quote are read from (figure labels, a table or a footnote the
+    PDF text printed inside a sentence). A kind of locator adds what the passage means, and the
+    named groups its pattern must have (`required_groups`)."""
 
     required_groups: ClassVar[tuple[str, ...]] = ()
     id: str
     pattern: declared.Regex
     after: declared.Regex | None = None
     lines: int | None = None
+    skip: declared.Regex | None = None
 
     @model_validator(mode="after")
     def _is_complete(self) -> Locator:
@@ -69,8 +79,55 @@ class Locator(declared.Declared):
 
 
 def locate(document: RawDocument, locator: Locator) -> Match:
-    """The single match of `locator` in `document`; none or several is an error naming the raw
-    file and the locator."""
+    """The single match of `locator` in `document` (its `skip` lines left out); none or
+    several is an error naming the raw file and the locator. A `skip` that changes nothing, or
+    that hides a line the locator reads, is an error too."""
+    if locator.skip is None:
+        return _locate(document, locator)
+    view = document.hiding(skipped_lines(document, locator.skip))
+    try:
+        match = _locate(view, locator)
+    except SourceError:
+        whole = _locate(document, locator)  # raises if the locator is wrong on its own
+        line = _hidden_line(whole, view.hidden)
+        raise SourceError(
+            document.path,
+            line,
+            f"a `skip` pattern of {locator.id!r} that leaves the lines its locator reads",
+            f"line {line} skipped",
+        ) from None
+    try:
+        unchanged = _locate(document, locator).quote == match.quote
+    except SourceError:
+        unchanged = False  # the locator needs the lines left out: the skip does something
+    if unchanged:
+        raise SourceError(
+            document.path,
+            match.line_start,
+            f"a `skip` pattern of {locator.id!r} that leaves lines out of its quote",
+            "the same quote without it",
+        )
+    return match
+
+
+def skipped_lines(document: RawDocument, skip: str) -> frozenset[int]:
+    """The lines touched by a match of the `skip` pattern over the raw text."""
+    found: set[int] = set()
+    for match in re.finditer(skip, document.text, re.MULTILINE):
+        first = document.text.count("\n", 0, match.start()) + 1
+        last = document.text.count("\n", 0, max(match.end() - 1, match.start())) + 1
+        found.update(range(first, last + 1))
+    return frozenset(found)
+
+
+def _hidden_line(whole: Match, hidden: frozenset[int]) -> int:
+    """The first line a locator reads (a group's, else one of its quote) that `hidden` hides."""
+    groups = sorted(line for line in whole.group_lines.values() if line in hidden)
+    quoted = [n for n in range(whole.line_start, whole.line_end + 1) if n in hidden]
+    return (groups or quoted or [whole.line_start])[0]
+
+
+def _locate(document: RawDocument, locator: Locator) -> Match:
     window = None
     if locator.after is not None:
         anchor = _match_once(document, locator.after, f"{locator.id}.after")
@@ -95,13 +152,16 @@ def _match_once(
     m = matches[0]
     start, end = document.sentence_span(m.start(), m.end())
     found = {k: v for k, v in m.groupdict().items() if v is not None}
+    line_start, line_end = document.line_at(start), document.line_at(end - 1)
     return Match(
         quote=document.flat_text[start:end],
         groups=found,
-        line_start=document.line_at(start),
-        line_end=document.line_at(end - 1),
+        line_start=line_start,
+        line_end=line_end,
         group_lines={k: document.line_at(m.start(k)) for k in found},
         group_offsets={k: m.start(k) for k in found},
+        lines_skipped=tuple(sorted(n for n in document.hidden if line_start <= n <= line_end)),
+        view=document,
     )
 
 

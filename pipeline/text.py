@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,7 +23,17 @@ SENTENCE_BREAK = re.compile(
     r"(?<=[.!?])(?<!\bFig\.)(?<!\bp\.)(?P<close>[\"”’)]?)(?:\d{1,2})?\s+(?=[A-Z“\"(•▶\d-])"
 )
 
-BLOCK_START = re.compile(r"^(?:[-•▶#]|\*\*|\d+[.)] |[a-z]\) )")
+# A line that opens a block: a bullet ("- ", "•", "▶", a legend's "●"), a heading, bold text,
+# a list item, or a slide's field label ("*Partners:* FOCAL, ...").
+BLOCK_START = re.compile(r"^(?:[-•▶●#]|\*\*|\d+[.)] |[a-z]\) |\*[A-Z][^*]*:\*)")
+# A heading is no part of a sentence: the line after it opens a block. A heading is a markdown
+# heading ("# Co-development"), or a title line: a short capitalised line after a blank line,
+# without a full stop or other punctuation at its end, followed by a capitalised line ("A
+# long-lasting partnership" above its first paragraph).
+MARKDOWN_HEADING = re.compile(r"^#+\s")
+TITLE_WORDS = 8  # at most this many words in a title line
+TITLE_END = re.compile(r"[\w)”\"’*]$")
+NEXT_AFTER_TITLE = re.compile(r"^[A-Z“\"]")
 
 
 @dataclass(frozen=True)
@@ -122,17 +133,41 @@ class RawDocument:
             previous -= 1
         return previous >= 1 and not self.line(previous).strip()
 
+    def _opens_block(self, number: int) -> bool:
+        """Whether line `number` opens a block: a bullet, heading or list item, or a
+        capitalised line after a blank line (headings in the PDF text have no full stop)."""
+        line = self.line(number).strip()
+        return bool(BLOCK_START.match(line)) or (self._after_blank(number) and line[:1].isupper())
+
+    def _is_heading(self, number: int, following: int) -> bool:
+        """Whether line `number`, followed in the flattened text by line `following`, is a
+        heading: a markdown heading, or a title line (see TITLE_WORDS)."""
+        line = self.line(number).strip()
+        if MARKDOWN_HEADING.match(line):
+            return True
+        return (
+            self._after_blank(number)
+            and line[:1].isupper()
+            and len(line.split()) <= TITLE_WORDS
+            and TITLE_END.search(line) is not None
+            and not self._after_blank(following)
+            and NEXT_AFTER_TITLE.match(self.line(following).strip()) is not None
+        )
+
     @cached_property
     def _block_starts(self) -> list[int]:
-        """Offsets of lines that open a block, hence a sentence: a bullet, heading or list
-        item, or a capitalised line after a blank line (headings in the PDF text have no
-        full stop)."""
+        """Offsets of lines that open a block, hence a sentence: a line that opens a block
+        (`_opens_block`), or the line after a heading (`_is_heading`)."""
         _, starts, numbers = self._flat
+        after_heading = {
+            following
+            for number, following in itertools.pairwise(numbers)
+            if self._is_heading(number, following)
+        }
         return [
             offset
             for offset, number in zip(starts, numbers, strict=True)
-            if BLOCK_START.match(self.line(number).strip())
-            or (self._after_blank(number) and self.line(number).strip()[:1].isupper())
+            if self._opens_block(number) or number in after_heading
         ]
 
     def sentence_span(self, start: int, end: int) -> tuple[int, int]:

@@ -79,7 +79,7 @@ def test_a_malformed_date_is_refused(printed):
 def test_clearly_dated_events_of_all_five_documents(table):
     assert set(table["document_id"]) == PROSE
     assert table.index.is_unique
-    assert len(table) >= 44
+    assert len(table) >= 52
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,45 @@ def test_clearly_dated_events_of_all_five_documents(table):
             None,
             "day",
             "agreement in force",
+            "CAN; USA",
+        ),
+        ("stca_signed", "2002", "2002", None, "year", "agreement signed", "CAN; USA"),
+        ("canada_top_resettlement_country", "2018", "2018", None, "year", "rank reached", "CAN"),
+        (
+            "canada_mirps_support_platform_presidency_interest",
+            "September 2020",
+            "2020-09",
             None,
+            "month",
+            "announcement",
+            "CAN",
+        ),
+        (
+            "mining_working_group_iachr_submission",
+            "2014",
+            "2014",
+            None,
+            "year",
+            "report published",
+            None,
+        ),
+        (
+            "canada_pledges_longer_term_regional_support",
+            "2019",
+            "2019",
+            None,
+            "year",
+            "announcement",
+            "CAN",
+        ),
+        (
+            "ilo_news_ircc_projects_announced",
+            "16 August 2022",
+            "2022-08-16",
+            None,
+            "day",
+            "announcement",
+            "CAN",
         ),
         ("mexico_visa_imposed", "2009", "2009", None, "year", "visa imposed", "MEX"),
         ("mexico_visa_lifted", "2016", "2016", None, "year", "visa lifted", "MEX"),
@@ -145,7 +183,7 @@ def test_clearly_dated_events_of_all_five_documents(table):
             None,
             "month",
             "announcement",
-            None,
+            "CAN",
         ),
         (
             "world_humanitarian_summit_new_way_of_working",
@@ -179,14 +217,28 @@ def test_dates_types_and_actors(
     )
 
 
+def skipped(row) -> set[int]:
+    return {int(n) for n in row["lines_skipped"].split("; ")} if row["lines_skipped"] else set()
+
+
 def test_each_quote_is_verbatim_at_its_lines_and_holds_its_date(table, documents):
     squash = lambda text: re.sub(r"\s+", "", text)  # noqa: E731 - line breaks may join words
+    datelined = {e.id for s in events.load_events() for e in s.declarations.events if e.dateline}
     for event_id, row in table.iterrows():
         doc = documents[row["document_id"]]
-        span = " ".join(doc.line(n).strip() for n in range(row["line_start"], row["line_end"] + 1))
+        lines = range(row["line_start"], row["line_end"] + 1)
+        span = " ".join(doc.line(n).strip() for n in lines if n not in skipped(row))
         assert squash(row["quote"]) in squash(span), event_id
-        assert row["date_as_printed"] in row["quote"], event_id
-        assert row["line_start"] <= row["date_line"] <= row["line_end"], event_id
+        if event_id in datelined:  # the date is printed only in the dateline, above the quote
+            assert row["date_line"] < row["line_start"], event_id
+            assert row["date_as_printed"] in doc.line(row["date_line"]), event_id
+        else:
+            assert row["date_as_printed"] in row["quote"], event_id
+            assert row["line_start"] <= row["date_line"] <= row["line_end"], event_id
+    assert datelined == {
+        "ircc_news_release_ilo_projects_announced",
+        "ilo_news_ircc_projects_announced",
+    }
 
 
 def test_no_date_or_number_is_typed_into_the_declarations():
@@ -328,3 +380,135 @@ def test_an_edited_closing_month_in_raw_changes_the_event(documents, table):
     row = found.set_index("event_id").loc["roxham_road_route_closed"]
     assert (row["date_as_printed"], row["date_start"]) == ("April, 2020", "2020-04")
     assert table.loc["roxham_road_route_closed", "date_start"] == "2020-03"
+
+
+# --- quotes a careful reader accepts (issue 9) ---------------------------------------------
+
+
+def test_a_footnote_printed_inside_the_sentence_is_skipped(table, documents):
+    row = table.loc["puebla_process_established"]
+    assert row["quote"].startswith("Established in 1996, the Puebla Process")
+    assert "See CUSMA" not in row["quote"] and "https://" not in row["quote"]
+    paper = documents["working_paper_2020"]
+    lines = sorted(skipped(row))
+    assert row["line_start"] < lines[0] < lines[-1] < row["date_line"]
+    assert paper.line(lines[0]).startswith("3 See CUSMA Chapter")
+    assert paper.line(lines[-1]).startswith("https://")
+
+
+def test_table_rows_printed_inside_the_sentence_are_skipped(table, documents):
+    row = table.loc["canada_mirps_support_platform_presidency_interest"]
+    assert row["quote"].startswith("Not only did Canada help champion the compact")
+    assert row["quote"].endswith("the next presidency of the MIRPS Support Platform.")
+    assert "Referred" not in row["quote"] and "irb-cisr" not in row["quote"]
+    paper = documents["working_paper_2020"]
+    assert paper.line(min(skipped(row))).startswith("Year Referred Accepted")
+    assert paper.line(max(skipped(row))).startswith("Online: https://irb-cisr")
+    # Events without a skip pattern skip nothing.
+    assert table["lines_skipped"].notna().sum() == 2
+
+
+@pytest.mark.parametrize(
+    ("event_id", "opening"),
+    [
+        ("ilo_venezuelan_employability_project_begun", "These projects come to strengthen"),
+        ("un_secretary_general_migration_development_report", "“International migration"),
+    ],
+)
+def test_a_heading_above_the_sentence_is_not_quoted(table, event_id, opening):
+    assert table.loc[event_id, "quote"].startswith(opening)
+
+
+def test_datelined_announcements_quote_the_sentence_that_states_them(table):
+    release = table.loc["ircc_news_release_ilo_projects_announced"]
+    assert "pleased to announce the launch" in release["quote"]
+    assert (release["line_start"], release["date_line"]) == (11, 5)
+    news = table.loc["ilo_news_ircc_projects_announced"]
+    assert "new projects will be implemented" in news["quote"]
+    assert (news["line_start"], news["date_line"]) == (8, 5)
+    assert news["actor_organisations"] == "IRCC; ILO"
+
+
+def test_the_only_legend_entry_is_quoted_alone_and_marked(table):
+    legend = table[table["quote_kind"] == "legend entry"]
+    assert list(legend.index) == ["mpdp_projects_period"]
+    row = legend.iloc[0]
+    assert row["quote"].startswith("**Legend:**") and "GRSI" not in row["quote"]
+    assert row["line_start"] == row["line_end"] == row["date_line"]
+    assert set(table["quote_kind"]) == {"prose", "legend entry"}
+
+
+def test_an_actor_named_before_a_pronoun_is_in_the_quote(table):
+    """ "In 2019, it pledged": the quote starts at the sentence naming Canada."""
+    row = table.loc["canada_pledges_longer_term_regional_support"]
+    assert row["quote"].startswith("From a financial perspective, Canada contributed")
+    stca = table.loc["stca_signed"]
+    assert stca["quote"].startswith("The Canada-US Safe Third Country Agreement (STCA)")
+
+
+@pytest.mark.parametrize(
+    ("description", "found"),
+    [
+        ("The ILO announces two new projects", ["two"]),
+        ("Canada announces 2 additional projects", ["2"]),
+        ("Two projects are announced", ["Two"]),
+        ("The first cohort is recruited", ["first"]),
+        ("Canada pledges half a million", ["half", "million"]),
+        ("The STCA is twice challenged", ["twice"]),
+        ("Canada begins to chair the Migration Five (M5)", []),  # a name, not a number
+        ("The Canada-US Safe Third Country Agreement (STCA) is signed", []),
+    ],
+)
+def test_numbers_in_a_description(description, found):
+    assert events.numbers_in(description) == found
+
+
+def test_a_description_with_a_number_is_refused_naming_file_and_key(root: Path):
+    file = "sources/ircc_fact_sheet_2019/events.yaml"
+    _edit(
+        root, file, "description: Canada begins to chair", "description: Canada begins to chair two"
+    )
+    with pytest.raises(SourceError, match=r"without a date or number, not \['two'\]") as error:
+        events.load_events(root)
+    assert error.value.path == str(root / file)
+
+
+def test_a_legend_event_whose_quote_is_no_legend_is_refused(root: Path, documents):
+    _edit(
+        root,
+        "sources/ircc_fact_sheet_2019/events.yaml",
+        "- id: m5_chair_canada\n",
+        "- id: m5_chair_canada\n  legend: true\n",
+    )
+    with pytest.raises(SourceError, match="a legend labelled so for 'm5_chair_canada'"):
+        events.extract_events(documents, events.load_events(root))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        # A dateline and a date in the pattern: the date is read in one place.
+        (
+            "announce the launch of [0-9]+ additional",
+            "announce the launch of (?P<date>[0-9]+) additional",
+            "in its `dateline`, not its pattern",
+        ),
+        # Neither: no date at all.
+        ("  dateline: '(?P<date>", "  dateline: '(?P<day>", "in its `dateline`, not its pattern"),
+    ],
+)
+def test_a_dateline_must_hold_the_date_alone(root: Path, old, new, problem):
+    _edit(root, "sources/ircc_news_release_2022/events.yaml", old, new)
+    with pytest.raises(SourceError, match=problem):
+        events.load_events(root)
+
+
+def test_a_dateline_below_the_sentence_is_refused(root: Path, documents):
+    _edit(
+        root,
+        "sources/ilo_news_2022/events.yaml",
+        "  dateline: 'News \\| (?P<date>[0-9]{1,2} [A-Z][a-z]+\\s[0-9]{4})'",
+        "  dateline: '(?P<date>Between [0-9]{4} and [0-9]{4}), the project'",
+    )
+    with pytest.raises(SourceError, match="dateline of 'ilo_news_ircc_projects_announced' above"):
+        events.extract_events(documents, events.load_events(root))

@@ -85,6 +85,24 @@ def test_each_quote_is_verbatim_at_its_lines(table, documents):
         ("unhcr_north_central_america_funding_level", 33, "percent", "exact", None, "2020-07"),
         ("venezuelans_abroad_in_region", 4_100_000, "persons", "exact", None, "2020-03-05"),
         ("regional_asylum_support_group_hiatus", 2, "years", "exact", None, "2019-06"),
+        # Statements a quote used to "publish" numbers of (number coverage): a rank read from
+        # "top" / "highest", a ratio read from "half", a duration; periods from the sentence
+        # ("the 2020 US Presidential election") or where the paragraph opens.
+        ("canada_rank_among_resettlement_countries", 1, "rank", "exact", "2018", "2018"),
+        ("mexico_rank_among_countries_of_asylum_claims", 1, "rank", "exact", "2020", "2020"),
+        (
+            "mercosur_region_migrant_share_to_global_average",
+            0.5,
+            "ratio of the regions' migrant share of the population to the global average",
+            "exact",
+            None,
+            None,
+        ),
+        ("us_resettlement_quota_cut_duration", 4, "years", "exact", None, None),
+        ("lac_major_displacement_crises_intro", 2, "displacement crises", "exact", None, None),
+        ("western_hemisphere_displacement_crises", 2, "displacement crises", "exact", None, None),
+        ("stca_ruling_time_to_respond", 6, "months", "exact", "2020-07", None),
+        ("stca_response_deadline_after_us_election", 4, "days", "exact", "2020", "2020"),
     ],
 )
 def test_values_units_qualifiers_and_periods(table, fact_id, value, unit, qualifier, start, end):
@@ -348,13 +366,46 @@ def test_a_range_and_a_bound_go_together(documents, fact_id, changes):
 
 @pytest.mark.parametrize(
     ("printed", "value"),
-    [("twice", 2), ("Twice", 2), ("second", 2), ("17th", 17), ("Thirty", 30), ("$1.25", 1.25)],
+    [
+        *[("twice", 2), ("Twice", 2), ("second", 2), ("17th", 17), ("Thirty", 30)],
+        *[("$1.25", 1.25), ("top", 1), ("half", 0.5)],
+    ],
 )
 def test_number_of_reads_counts_in_words_and_ordinals(printed, value):
     assert facts.number_of(printed) == value
 
 
-@pytest.mark.parametrize("bad", ["twicе", "seconds", "2th", "3-4", "two times"])
+@pytest.mark.parametrize("bad", ["twicе", "seconds", "2th", "3-4", "two times", "top 25", "halves"])
 def test_number_of_refuses_what_is_no_single_number(bad):
     with pytest.raises(ValueError):
         facts.number_of(bad)
+
+
+def test_a_quote_is_the_sentence_stating_the_figure_and_its_period_the_paragraphs(table):
+    """stca_ruling_time_to_respond: the period where the paragraph opens ("The July 2020 the
+    court decided"), the quote only the sentence with the figure - not the ruling's sentence
+    with its footnote marker ("US.7") nor the unrelated sentence between."""
+    row = table.set_index("fact_id").loc["stca_ruling_time_to_respond"]
+    assert row["quote"].startswith("The Court gave the Federal government six months")
+    assert "US.7" not in row["quote"] and "The decision focused" not in row["quote"]
+    assert row["period_start"] == "2020-07"
+
+
+def test_a_period_read_from_the_paragraph_follows_the_text(documents):
+    paper = edit_document(
+        documents["working_paper_2020"], "The July 2020 the court", "The August 2020 the court"
+    )
+    changed = facts.extract_facts({**documents, "working_paper_2020": paper}, facts.load_facts())
+    row = changed.set_index("fact_id").loc["stca_ruling_time_to_respond"]
+    assert row["period_start"] == "2020-08"
+
+
+def test_a_rank_word_is_read_by_the_locator_not_declared(documents):
+    paper = edit_document(
+        documents["working_paper_2020"],
+        "became the world’s top country of resettlement",
+        "became the world’s second country of resettlement",
+    )
+    declarations = facts.load_facts()
+    with pytest.raises(SourceError, match="canada_rank_among_resettlement_countries"):
+        facts.extract_facts({**documents, "working_paper_2020": paper}, declarations)

@@ -55,6 +55,36 @@ def test_a_window_after_an_anchor_picks_one_of_two_matches():
         locate.locate(repeated, locator(r"saw (?P<value>\d+)", after="Slide three", lines=2))
 
 
+# --- `skip`: lines printed inside a sentence, for every kind of locator --------------------------
+
+FOOTNOTED = RawDocument(
+    "f",
+    "raw/f.txt",
+    "The process was established\n\n3 See the treaty: https://example.org/a.pdf\n"
+    "https://example.org/a.pdf\n in the end, and it grew. Next one.",
+)
+FOOTNOTE = r"^[0-9]+ See the treaty[^\n]*(?:\nhttps://[^\n]*)*"
+
+
+def test_skip_leaves_lines_out_of_the_quote_and_records_them():
+    match = locate.locate(FOOTNOTED, locator(r"established in the (?P<value>end)", skip=FOOTNOTE))
+    assert match.quote == "The process was established in the end, and it grew."
+    assert (match.line_start, match.line_end, match.lines_skipped) == (1, 5, (3, 4))
+    assert match.group_lines["value"] == 5
+    view = match.view.flat_text
+    assert view[match.group_offsets["value"] :].startswith("end, and")
+    # Without `skip`, nothing is skipped and the locator does not find the sentence whole.
+    plain = locate.locate(FOOTNOTED, locator(r"in the (?P<value>end)"))
+    assert plain.lines_skipped == () and "See the treaty" in plain.quote
+
+
+def test_a_skip_that_hides_a_line_the_locator_reads_or_changes_nothing_is_refused():
+    with pytest.raises(SourceError, match=r"leaves the lines its locator reads; found 'line 5"):
+        locate.locate(FOOTNOTED, locator(r"in the (?P<value>end)", skip=r"^ in the end[^\n]*"))
+    with pytest.raises(SourceError, match="leaves lines out of its quote"):
+        locate.locate(FOOTNOTED, locator(r"(?P<value>Next) one", skip=FOOTNOTE))
+
+
 @pytest.mark.parametrize(
     ("fields", "problem"),
     [

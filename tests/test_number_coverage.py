@@ -143,6 +143,8 @@ CASES = {
     "one_as_pronoun": ("diversity is one of our", "one", "one person"),
     "ordinal_sequence": ("The second project", "second", "the second largest"),
     "vague_quantity": ("tens of thousands of people", "thousands", "four thousand people"),
+    "rate_base": ("an average of 94 in 100,000. Coupled", "100,000", "rose to 94 in 2019."),
+    "period_length": ("over the five-year period.", "five", "stayed for five years."),
 }
 
 
@@ -247,6 +249,76 @@ def test_build_stops_on_a_new_number(raw_copy: Path, tmp_path: Path) -> None:
     assert REPO.exists()
 
 
+def test_one_as_pronoun_crosses_a_line_break() -> None:
+    rule = next(r for r in rules.load_rules().rules if r.id == "one_as_pronoun")
+    assert tokens_skipped_by(rule, "making the SAWP one\nof the world’s", "d") == {"one"}
+
+
+# --- what publishes a number: a value of a row, never its quote ------------------------------
+
+
+def fact_row(**cells: object) -> dict:
+    """A row of `facts` read from lines 1-2 of document d, with the given cells."""
+    return {"fact_id": "f", "document_id": "d", "line_start": 1, "line_end": 2, **cells}
+
+
+def classify_with(text: str, *rows: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows))
+    return coverage.classify({"d": doc(text)}, {"facts": frame}, rules.Rules(RULES, ()))
+
+
+def test_a_number_only_inside_a_quote_stops_the_build() -> None:
+    text = "In 2018 Canada became the top country,\nresettling 28,000 refugees."
+    quote = " ".join(text.split("\n"))
+    row = fact_row(value=28000.0, value_as_printed="28,000", quote=quote)
+    with pytest.raises(coverage.UncoveredNumber, match=r'raw/d\.txt:1: number "2018"'):
+        classify_with(text, row)
+    published = classify_with(text, {**row, "period_start": "2018", "period_end": "2018"})
+    assert published.set_index("text").loc["2018", "reason"] == "the period of facts:f"
+    assert published.set_index("text").loc["28,000", "reason"] == "the value of facts:f"
+
+
+@pytest.mark.parametrize(
+    ("text", "printed", "value"),
+    [
+        ("remittances of $1.24 billion USD", "$1.24 billion", 1_240_000_000.0),
+        ("pledged $52.9 million for", "$52.9 million", 52_900_000.0),
+        ("over four million displaced", "four million", 4_000_000.0),
+        ("recorded 4.9 million Venezuelans", "4.9 million", 4.9),  # a table in millions
+        ("half the global average", "half", 0.5),
+    ],
+)
+def test_a_scaled_number_is_published_by_a_value_equal_to_it(text, printed, value) -> None:
+    frame = classify_with(text, fact_row(value=value, quote=text)).set_index("text")
+    assert frame.loc[printed, "reason"] == "the value of facts:f"
+    with pytest.raises(coverage.UncoveredNumber):
+        classify_with(text, fact_row(value=value + 1, quote=text))
+
+
+def test_a_range_is_published_by_the_two_bounds_together() -> None:
+    text = "in 60-70% of cases, and an additional $3-4 in financing"
+    low, high = fact_row(fact_id="low", value=60.0), fact_row(fact_id="high", value=70.0)
+    dollars = fact_row(fact_id="d3", value=3.0), fact_row(fact_id="d4", value=4.0)
+    frame = classify_with(text, low, high, *dollars).set_index("text")
+    assert frame.loc["60-70%", "accounted_by"] == "facts:low; facts:high"
+    assert frame.loc["60-70%", "reason"] == (
+        "a range whose bounds are the values of facts:low and facts:high"
+    )
+    assert frame.loc["$3-4", "accounted_by"] == "facts:d3; facts:d4"
+    with pytest.raises(coverage.UncoveredNumber, match='number "60-70%"'):
+        classify_with(text, low, *dollars)  # one bound is not the range
+
+
+def test_a_date_publishes_its_year_and_its_day_next_to_its_month() -> None:
+    text = "As of 5 March, 2020, UNHCR recorded 4.9 million people; 5 of them in 2019."
+    row = fact_row(value=4_900_000.0, period_end="2020-03-05", quote=text)
+    with pytest.raises(coverage.UncoveredNumber, match='number "5"'):
+        classify_with(text, row)  # the second "5" (no month) and 2019 are no value
+    shorter = "As of 5 March, 2020, UNHCR recorded 4.9 million people."
+    frame = classify_with(shorter, {**row, "quote": shorter}).set_index("text")
+    assert frame.loc["5", "reason"] == frame.loc["2020", "reason"] == "the period of facts:f"
+
+
 def test_a_line_number_equal_to_the_number_does_not_publish_it():
     from pipeline.coverage.claims import claimed
 
@@ -255,3 +327,21 @@ def test_a_line_number_equal_to_the_number_does_not_publish_it():
     provenance_only = {"document_id": "d", "line_start": 690, "line_end": 690, "rank": 4}
     assert not claimed([provenance_only], line, start, start + 3)
     assert claimed([{**provenance_only, "claims": 690}], line, start, start + 3)
+
+
+def test_claimed_ignores_quotes_and_reads_scales():
+    from pipeline.coverage.claims import claimed
+
+    line = "In 2018 Canada resettled $1.24 billion"
+    row = {"document_id": "d", "line_start": 1, "line_end": 1, "quote": line}
+    year = line.index("2018")
+    assert not claimed([row], line, year, year + 4)
+    assert claimed([{**row, "period_start": "2018"}], line, year, year + 4)
+    money = line.index("1.24")
+    assert claimed([{**row, "value": 1_240_000_000.0}], line, money, money + 4)
+
+
+def test_no_number_is_published_by_a_quote(tables: dict[str, pd.DataFrame]) -> None:
+    published = tables["number_coverage"].query("status == 'published'")
+    assert published.reason.str.match(r"^(?:the [a-z ]+ of|a range whose bounds are) ").all()
+    assert not published.reason.str.contains("quote").any()

@@ -7,6 +7,7 @@ from pipeline.extract.numbers import (
     parse_decimal,
     parse_integer,
     parse_range,
+    rank_word,
     times_word,
 )
 
@@ -35,6 +36,17 @@ def test_month_year_and_last_day():
     assert last_day(2020, 2) == "2020-02-29"
     with pytest.raises(ValueError):
         month_year("Juin 2020")
+
+
+def test_rank_word_reads_the_top_as_the_first_place():
+    assert rank_word("top") == 1
+    assert rank_word("Highest") == 1
+
+
+@pytest.mark.parametrize("bad", ["tops", "top 25", "second", ""])
+def test_rank_word_rejects_other_words(bad):
+    with pytest.raises(ValueError, match="not a word for a rank"):
+        rank_word(bad)
 
 
 def test_times_word_reads_counts_of_times():

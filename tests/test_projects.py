@@ -1,4 +1,5 @@
-"""Projects: years and funders are read from the text, at the lines the row cites."""
+"""Projects: years, funders, implementers and statuses are read from the text, at the lines the
+row cites."""
 
 from __future__ import annotations
 
@@ -27,15 +28,16 @@ def _cited(documents, row: pd.Series) -> str:
     return " ".join(line for line in lines if line)
 
 
-def test_years_and_funder_are_stated_in_the_cited_lines(table, documents):
+def test_years_funder_implementer_and_status_are_stated_in_the_cited_lines(table, documents):
     for project_id, row in table.iterrows():
         cited = _cited(documents, row)
         assert row["quote"] in cited, project_id
         for year in (row["start_date"], row["end_date"]):
             if year is not None:
                 assert re.search(rf"\b{year}\b", row["quote"]), (project_id, year)
-        if row["funder"] != groups.NOT_STATED:
-            assert row["funder"] in row["quote"], project_id
+        for column in ("funder", "implementer", "status"):
+            if row[column] != groups.NOT_STATED:
+                assert row[column] in row["quote"], (project_id, column)
 
 
 @pytest.mark.parametrize(
@@ -45,18 +47,41 @@ def test_years_and_funder_are_stated_in_the_cited_lines(table, documents):
         ("irb_comar_twinning", "Immigration and Refugee Board (IRB)", None, None, (978, 982)),
         # "IMCBP ... by funding: ... Under the new MCEE capacity-building assistance".
         ("ircc_mcee", "IMCBP", None, None, (27, 30)),
-        # The deck names potential funders only.
-        ("focal_temporary_foreign_workers_skills", "not stated", None, None, (20, 20)),
+        # The deck names potential funders only; its slide "Participants" names the partners.
+        ("focal_temporary_foreign_workers_skills", "not stated", None, None, (69, 69)),
         # Dated by no line it cites: the map legend's years are the event mpdp_projects_period.
-        ("ircc_mpdp", "not stated", None, None, (22, 24)),
+        # Its line is the one below the programme's heading, not the heading.
+        ("ircc_mpdp", "not stated", None, None, (24, 24)),
         ("ilo_fair_recruitment_central_america", "not stated", "2022", "2024", (18, 18)),
-        ("ilo_venezuelan_employability", "not stated", "2021", None, (22, 23)),
+        # The section heading above the sentence ("A long-lasting partnership") is not cited.
+        ("ilo_venezuelan_employability", "not stated", "2021", None, (23, 23)),
     ],
 )
 def test_funders_and_years_as_the_text_states_them(table, project_id, funder, start, end, lines):
     row = table.loc[project_id]
     assert (row["funder"], row["start_date"], row["end_date"]) == (funder, start, end)
     assert (row["line_start"], row["line_end"]) == lines
+
+
+@pytest.mark.parametrize(
+    ("project_id", "implementer", "status"),
+    [
+        # "through Immigration and Refugee Board (IRB) twinning projects ..., by sending senior
+        # decision-makers to advise COMAR": COMAR is advised, not an implementer.
+        ("irb_comar_twinning", "Immigration and Refugee Board (IRB)", "not stated"),
+        ("focal_temporary_foreign_workers_skills", "FOCAL, Connexion, IOM Geneva", "not stated"),
+        ("ilo_venezuelan_employability", "not stated", "recently completed"),
+        ("ircc_grsi", "GRSI partners", "not stated"),
+        ("ircc_mcee", "not stated", "new"),
+        ("ircc_mpdp", "not stated", "formerly"),
+        # A heading states neither; nothing says a programme is "ongoing".
+        ("ircc_imcbp", "not stated", "not stated"),
+        ("ilo_fair_recruitment_central_america", "not stated", "not stated"),
+    ],
+)
+def test_implementers_and_statuses_as_the_text_states_them(table, project_id, implementer, status):
+    row = table.loc[project_id]
+    assert (row["implementer"], row["status"]) == (implementer, status)
 
 
 def test_a_funder_sentence_removed_from_raw_stops_the_locator(documents):
@@ -83,8 +108,8 @@ def _append(root: Path, file: str, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
-@pytest.mark.parametrize("group", ["start", "funder"])
-def test_a_year_or_funder_outside_the_primary_description_is_refused(root: Path, group: str):
+@pytest.mark.parametrize("group", ["start", "funder", "implementer", "status"])
+def test_a_cited_group_outside_the_primary_description_is_refused(root: Path, group: str):
     # The map legend, far below the MPDP's heading: the regression the 2.0.0 audit found.
     _append(
         root,
@@ -96,13 +121,14 @@ def test_a_year_or_funder_outside_the_primary_description_is_refused(root: Path,
         groups.load_projects(root)
 
 
-def test_a_typed_funder_is_refused(root: Path):
+@pytest.mark.parametrize("key", ["funder", "implementer", "status"])
+def test_a_typed_funder_implementer_or_status_is_refused(root: Path, key: str):
     path = root / "projects.yaml"
     text = path.read_text(encoding="utf-8")
     old = "- project_id: irb_comar_twinning\n"
     assert old in text
     path.write_text(
-        text.replace(old, old + "  funder: Immigration and Refugee Board of Canada\n"),
+        text.replace(old, old + f"  {key}: Immigration and Refugee Board of Canada\n"),
         encoding="utf-8",
     )
     with pytest.raises(SourceError, match="an unknown key"):

@@ -96,3 +96,15 @@ def test_a_tables_parameter_reads_every_table_of_the_earlier_layers():
     earlier = {n for n, t in tables.items() if t.layer in ("extracted", "harmonised")}
     assert set(coverage.inputs) == earlier | {RAW}
     assert "reconciliation" not in coverage.inputs  # the same layer: not an input
+
+
+def test_a_description_is_kept_with_its_whitespace_collapsed(monkeypatch):
+    monkeypatch.setattr(registry, "REGISTRY", {})
+
+    @registry.table("extracted", "Rows of\n   a table,  read   once.")
+    def rows() -> pd.DataFrame:
+        return pd.DataFrame()
+
+    assert registry.REGISTRY["rows"] == Table(
+        "rows", "extracted", "Rows of a table, read once.", rows
+    )

@@ -1,3 +1,5 @@
+import pytest
+
 from pipeline.text import RawDocument
 
 DOC = RawDocument(
@@ -55,3 +57,49 @@ def test_hidden_lines_leave_the_flat_text_and_keep_the_other_lines_numbers():
     assert hidden.line_at(hidden.flat_text.index("seekers")) == 5
     assert hidden.offset_of(5, 2) == hidden.flat_text.index("seekers")
     assert "MENA" in doc.flat_text and "MENA" not in hidden.flat_text
+
+
+# --- headings end a block: they are no part of the sentence below them ------------------------
+
+
+def test_a_markdown_heading_is_not_part_of_the_sentence_below_it():
+    doc = RawDocument(
+        "d", "raw/d.txt", "# Co-development\n\n\n“Migration is a means of co-development.”\n"
+    )
+    assert sentence_of(doc, "Migration is") == "“Migration is a means of co-development.”"
+    assert sentence_of(doc, "Co-development") == "# Co-development"
+
+
+def test_a_title_line_is_not_part_of_the_sentence_below_it():
+    doc = RawDocument(
+        "d",
+        "raw/d.txt",
+        "Before.\n\nA long-lasting partnership\nThese projects began in 2021 and ended.\n",
+    )
+    assert sentence_of(doc, "began in") == "These projects began in 2021 and ended."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The sentence goes on below a short first line: the next line is not capitalised.
+        "Before.\n\nEstablished in the\nyear the process began, it grew.\n",
+        # A first line ending in punctuation is no title.
+        "Before.\n\nIn the end, however,\nThe process grew in the year it began.\n",
+        # A long first line is a sentence's, not a title's, even before a capital.
+        "Before.\n\nThe agreement between the two parties was signed by the\nUnited States in "
+        "the year it began.\n",
+    ],
+)
+def test_a_sentence_whose_first_line_is_short_is_not_cut_as_a_title(text):
+    doc = RawDocument("d", "raw/d.txt", text)
+    assert sentence_of(doc, "in the year").startswith(text.split("\n")[2].strip())
+
+
+def test_legend_bullets_and_slide_field_labels_open_a_block():
+    legend = RawDocument(
+        "d", "raw/d.txt", "**Legend:** ● **A** funded projects.\n\n● **B** programs.\n"
+    )
+    assert sentence_of(legend, "funded") == "**Legend:** ● **A** funded projects."
+    slide = RawDocument("d", "raw/d.txt", "*Partners:* A, B, C\n\n*Missions :* D and E\n")
+    assert sentence_of(slide, "A, B") == "*Partners:* A, B, C"

@@ -1,6 +1,7 @@
-"""Number coverage: every numeric token of every raw document is either published (a row read
-from its line publishes it) or accounted for by a declared rule (skipped, with a reason, or
-pending: a statement not yet published). Anything else stops the build, naming file and line.
+"""Number coverage: every numeric token of every raw document is either published (it is, or is
+part of, a value of a row read from its line - never merely inside its quote) or accounted for
+by a declared rule (skipped, with a reason, or pending: a statement not yet published).
+Anything else stops the build, naming file and line.
 
 scan.py finds the tokens, claims.py the rows that publish them, rules.py the declared rules.
 """
@@ -66,9 +67,8 @@ def classify(
         series = scan.is_series(document)
         candidates = publishers.get(document_id, [])
         for token in scan.scan(document):
-            if row := claims.first_publisher(candidates, token, document, series):
-                why = f"a value of {row.table} read from this line"
-                rows.append(_row(token, "published", row.label, why))
+            if claim := claims.first_publisher(candidates, token, document, series):
+                rows.append(_row(token, "published", claim.label, claim.reason))
             elif rule := rules.first_rule(declared, token, spans):
                 used.add(rule.id)
                 rows.append(_row(token, rule.status, f"rule:{rule.id}", rule.reason))

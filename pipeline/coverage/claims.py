@@ -2,9 +2,21 @@
 index of the rows of the tables that read the raw text, by document and line.
 
 A row publishes a token when the row was read from the token's line (its document and line
-range cover it) and either one of its numeric cells equals the token's number, or the token
-lies inside one of its text cells (a quote, a value as printed) where that text stands in the
-document.
+range cover it) and the token is, or is part of, one of the row's values:
+
+- a numeric cell equals the number the token states, in one of its readings ("$1.24 billion"
+  is 1240000000 - or 1.24 in a table counting in billions);
+- a date cell (a period's start or end, a start or end date, ISO 8601) is of the year the
+  token prints ("2018" and a period_start 2018-06), or of the day it prints next to the
+  date's month ("5 March" and a period_end 2020-03-05);
+- a text cell that is a value as printed (`value_as_printed`, `date_as_printed`, a name as
+  printed ...) stands at the row's lines and spans the token;
+- or, for a range, the rows of one table whose values are its bounds together ("60-70%" and the
+  two facts of its lower and upper bound).
+
+A quote is no value: a number that lies only inside a row's quote ("In 2018 Canada became the
+world's top country ...", a footnote marker, "Fig. 1") is not published by it, and is either
+published by a value of some row or skipped by a declared rule.
 """
 
 from __future__ import annotations
@@ -19,6 +31,8 @@ import pandas as pd
 
 from pipeline import schemas
 from pipeline.coverage.scan import Token
+from pipeline.extract.facts import SCALES
+from pipeline.extract.numbers import MONTHS
 from pipeline.text import RawDocument
 
 # Where a row was read from is provenance, not a value it publishes: a line number that equals
@@ -27,28 +41,107 @@ PROVENANCE = frozenset({"line", "line_start", "line_end", "value_line", "date_li
 # Nor is a value derived from how a number is printed: a fact's rounding unit (1 for "twice")
 # must not account for a "1" or a "first" printed elsewhere on its lines.
 DERIVED = frozenset({"rounding_unit"})
+# Cells holding an ISO 8601 date read from the text: they publish the year they print.
+DATES = frozenset({"period_start", "period_end", "start_date", "end_date"})
+# Text cells that are a value as the source prints it, besides every `*_as_printed` column: a
+# name printed with a number in it ("Migration Five (M5)"). Every other text cell - a quote,
+# an indicator, a title - publishes no number.
+NAMES = frozenset({"group_name"})
+# How a reason names a column ("the value of facts:x", "the period of facts:x").
+COLUMN_WORDS = {
+    "value": "value",
+    "value_as_printed": "value",
+    "period_start": "period",
+    "period_end": "period",
+    "start_date": "start date",
+    "end_date": "end date",
+    "date_as_printed": "date",
+    "group_name": "name",
+}
+_YEAR = re.compile(r"([0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2})?)?")
+_DAY = re.compile(r"[0-9]{4}-([0-9]{2})-([0-9]{2})")
+# A month name printed right after a day ("5 March", "1st July") or right before it ("July 1").
+_MONTH_AFTER = re.compile(r"(?:<sup>[a-z]+</sup>)?,?\s*([A-Za-z]+)")
+_MONTH_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
 
 
-def numbers_of(row: dict) -> set[float]:
+def _number(value: float) -> float:
+    """A number as compared: to six decimals, so that 1.24 * 10**9 computed in floating point
+    equals 1240000000."""
+    return round(value, 6)
+
+
+def numbers_of(row: dict) -> dict[float, str]:
+    """The row's numeric values, each with the first column that holds it."""
+    found: dict[float, str] = {}
+    for column, cell in row.items():
+        numeric = isinstance(cell, int | float) and not isinstance(cell, bool)
+        if column in PROVENANCE | DERIVED or not numeric or not math.isfinite(cell):
+            continue
+        found.setdefault(_number(float(cell)), column)
+    return found
+
+
+def years_of(row: dict) -> dict[int, str]:
+    """The years of the row's date cells, each with the first column that holds it."""
+    found: dict[int, str] = {}
+    for column in sorted(DATES & row.keys(), key=list(row).index):
+        cell = row[column]
+        if isinstance(cell, str) and (match := _YEAR.fullmatch(cell)):
+            found.setdefault(int(match.group(1)), column)
+    return found
+
+
+def days_of(row: dict) -> dict[tuple[int, int], str]:
+    """The (month, day) of the row's date cells precise to the day, each with its column."""
+    found: dict[tuple[int, int], str] = {}
+    for column in sorted(DATES & row.keys(), key=list(row).index):
+        cell = row[column]
+        if isinstance(cell, str) and (match := _DAY.fullmatch(cell)):
+            found.setdefault((int(match.group(1)), int(match.group(2))), column)
+    return found
+
+
+def _printed_day(token: Token, document: RawDocument) -> tuple[int, int] | None:
+    """The (month, day) a token prints as the day of a date, by the month name next to it."""
+    if token.kind not in ("digits", "ordinal") or len(token.readings) != 1:
+        return None
+    (day,) = token.readings[0] if len(token.readings[0]) == 1 else (None,)
+    if day is None or not day.is_integer() or not 1 <= day <= 31:
+        return None
+    after = _MONTH_AFTER.match(document.flat_text, token.end)
+    before = _MONTH_BEFORE.search(document.flat_text[max(token.start - 12, 0) : token.start])
+    for found in (after, before):
+        if found and found.group(1).lower() in MONTHS:
+            return MONTHS[found.group(1).lower()], int(day)
+    return None
+
+
+def is_value_text(column: str) -> bool:
+    return column.endswith("_as_printed") or column in NAMES
+
+
+def value_texts(row: dict) -> dict[str, str]:
+    """The row's text cells that are values as printed (line breaks as one space)."""
     return {
-        float(cell)
+        column: " ".join(cell.split())
         for column, cell in row.items()
-        if column not in PROVENANCE | DERIVED
-        and isinstance(cell, int | float)
-        and not isinstance(cell, bool)
-        and math.isfinite(cell)
+        if is_value_text(column) and isinstance(cell, str) and cell
     }
 
 
-def texts_of(row: dict) -> list[str]:
-    return [" ".join(cell.split()) for cell in row.values() if isinstance(cell, str) and cell]
+def _scale_after(line: str, end: int) -> int:
+    following = re.match(r"\s+([a-z]+)", line[end:])
+    return SCALES.get(following.group(1), 1) if following else 1
 
 
 def claimed(rows: list[dict], line: str, start: int, end: int) -> bool:
-    """Whether a row read from `line` publishes the number at line[start:end]: as one of its
-    numbers, or inside one of its texts (a quote, a value as printed). The text test looks for
-    the number with a few characters either side, so that the "2" of "2019" elsewhere in a
-    quote does not count; `PublishingRow.publishes` places texts exactly instead."""
+    """Whether a row read from `line` publishes the number at line[start:end] as one of its
+    values: a numeric cell equal to it (scaled by a "million" printed after it), a date cell
+    of its year, or a value-as-printed text cell holding it. A quote does not publish it. The
+    text test looks for the number with a few characters either side, so that the "2" of
+    "2019" elsewhere in a value does not count; `PublishingRow.publishes` places texts exactly
+    instead."""
     printed = line[start:end]
     window = line[max(start - 8, 0) : end + 8].strip()
     try:
@@ -56,9 +149,14 @@ def claimed(rows: list[dict], line: str, start: int, end: int) -> bool:
     except ValueError:
         value = None
     for row in rows:
-        if any(window in text for text in texts_of(row)):
+        if any(window in text for text in value_texts(row).values()):
             return True
-        if value is not None and value in numbers_of(row):
+        if value is None:
+            continue
+        scaled = {_number(value), _number(value * _scale_after(line, end))}
+        if scaled & numbers_of(row).keys():
+            return True
+        if re.fullmatch(r"[0-9]{4}", printed) and int(printed) in years_of(row):
             return True
     return False
 
@@ -75,25 +173,48 @@ class PublishingRow:
     row: dict
 
     @cached_property
-    def numbers(self) -> set[float]:
+    def numbers(self) -> dict[float, str]:
         return numbers_of(self.row)
 
     @cached_property
-    def texts(self) -> list[str]:
-        return texts_of(self.row)
+    def years(self) -> dict[int, str]:
+        return years_of(self.row)
+
+    @cached_property
+    def days(self) -> dict[tuple[int, int], str]:
+        return days_of(self.row)
+
+    @cached_property
+    def texts(self) -> dict[str, str]:
+        return value_texts(self.row)
 
     @property
     def label(self) -> str:
         return f"{self.table}:{self.key}"
 
-    def publishes(self, token: Token, document: RawDocument, series: bool) -> bool:
+    def covers(self, token: Token) -> bool:
+        """Whether the row was read from the token's line (and did not leave it out)."""
+        return self.first_line <= token.line <= self.last_line and token.line not in self.skipped
+
+    def publishes(self, token: Token, document: RawDocument, series: bool) -> str | None:
+        """The column of the row whose value the token is (or is part of), or None."""
         if token.line in self.skipped:
-            return False
-        if token.values and token.values <= self.numbers:
-            return True
-        if series:  # a CSV cell: its text as a cell of the row (a code, a printed value)
-            return token.text in self.texts
-        return any(self._text_covers(text, token, document) for text in self.texts)
+            return None
+        for reading in token.readings:
+            numbers = {_number(n) for n in reading}
+            if numbers <= self.numbers.keys():
+                return self.numbers[min(numbers)]
+        year = int(token.text) if re.fullmatch(r"[0-9]{4}", token.text) else None
+        if token.kind == "digits" and (column := self.years.get(year or 0)) is not None:
+            return column
+        if self.days and not series and (day := _printed_day(token, document)) in self.days:
+            return self.days[day]
+        for column, text in self.texts.items():
+            if series and token.text == text:  # a CSV cell: a code, a printed value
+                return column
+            if not series and self._text_covers(text, token, document):
+                return column
+        return None
 
     @cached_property
     def skipped(self) -> frozenset[int]:
@@ -106,7 +227,7 @@ class PublishingRow:
 
     def _text_covers(self, text: str, token: Token, document: RawDocument) -> bool:
         """Whether an occurrence of `text` within the row's lines spans the token (in the text
-        without the lines the row skipped, where its quote stands whole)."""
+        without the lines the row skipped)."""
         if token.text not in text or token.line in self.skipped:
             return False
         start, end = token.start, token.end
@@ -119,6 +240,27 @@ class PublishingRow:
             if spans and self.first_line <= document.line_at(found.start()) <= self.last_line:
                 return True
         return False
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The row(s) that publish a token, and the column whose value it is: one row, or the rows
+    of one table whose values are the bounds of a printed range."""
+
+    rows: tuple[PublishingRow, ...]
+    column: str
+
+    @property
+    def label(self) -> str:
+        return "; ".join(row.label for row in self.rows)
+
+    @property
+    def reason(self) -> str:
+        what = COLUMN_WORDS.get(self.column, self.column.replace("_", " "))
+        if len(self.rows) == 1:
+            return f"the {what} of {self.label}"
+        labels = " and ".join(row.label for row in self.rows)
+        return f"a range whose bounds are the {what}s of {labels}"
 
 
 @cache
@@ -149,11 +291,34 @@ def _key_text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
+def _range_claim(rows: list[PublishingRow], token: Token) -> Claim | None:
+    """The rows of one table (the first in order) whose values are the bounds of a range, each
+    bound the value of its own row ("60-70%": the lower and the upper bound's facts)."""
+    for reading in token.readings:
+        if len(reading) < 2:
+            continue
+        for table in dict.fromkeys(row.table for row in rows):
+            candidates = [row for row in rows if row.table == table]
+            found = []
+            for bound in sorted(_number(n) for n in reading):
+                row = next((row for row in candidates if bound in row.numbers), None)
+                if row is None:
+                    break
+                if row not in found:
+                    found.append(row)
+            else:
+                column = found[0].numbers[min(_number(n) for n in reading)]
+                return Claim(tuple(found), column)
+    return None
+
+
 def first_publisher(
     rows: Iterable[PublishingRow], token: Token, document: RawDocument, series: bool
-) -> PublishingRow | None:
-    """The first row (tables in the order given) that publishes the token."""
-    for row in rows:
-        if row.first_line <= token.line <= row.last_line and row.publishes(token, document, series):
-            return row
-    return None
+) -> Claim | None:
+    """What publishes the token: the first row (tables in the order given) one of whose values
+    it is, else the rows whose values are its bounds."""
+    covering = [row for row in rows if row.covers(token)]
+    for row in covering:
+        if (column := row.publishes(token, document, series)) is not None:
+            return Claim((row,), column)
+    return _range_claim(covering, token)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from pipeline.extract.facts import SCALES, TENS_WORDS, UNIT_WORDS, words_value
@@ -54,8 +55,10 @@ TOKEN = re.compile(
 class Token:
     """One numeric token: where it is in the raw file (1-based line and column; `raw_start`,
     `raw_end` offsets in the file's text) and in the flattened text (`start`, `end`; the same
-    as the raw offsets for a CSV), what it is and the numbers it can stand for ("4.9 million":
-    4.9 and 4900000)."""
+    as the raw offsets for a CSV), what it is and its `readings`: the ways it can be read, each
+    the set of numbers it then states. "4.9 million" reads as {4.9} or as {4900000}; a range
+    states both its bounds: "60-70%" is {60, 70}, "$3-4 million" {3, 4} or {3000000,
+    4000000}."""
 
     document_id: str
     line: int
@@ -66,35 +69,44 @@ class Token:
     end: int
     text: str
     kind: Kind
-    values: frozenset[float]
+    readings: tuple[frozenset[float], ...]
+
+    @property
+    def values(self) -> frozenset[float]:
+        """Every number the token can stand for, in any reading."""
+        return frozenset().union(*self.readings)
 
 
-def _plain(printed: str) -> float | None:
-    try:
-        return float(printed.replace(",", ""))
-    except ValueError:
-        return None
+Reading = frozenset[float]
 
 
-def token_values(text: str, kind: str) -> frozenset[float]:
-    """The numbers a token can stand for: the printed number and, with a scale word, the
-    scaled one; both ends of a range; the value of a number word."""
+def _scaled(numbers: list[Decimal], scale: int) -> tuple[Reading, ...]:
+    """The reading of the printed numbers and, with a scale word, the scaled one (in decimal
+    arithmetic: "$1.24 billion" is 1240000000 exactly, as its fact's value is)."""
+    plain = frozenset(float(n) for n in numbers)
+    if scale == 1 or not plain:
+        return (plain,) if plain else ()
+    return plain, frozenset(float(n * scale) for n in numbers)
+
+
+def token_readings(text: str, kind: str) -> tuple[Reading, ...]:
+    """The readings of a token: the printed number(s) - both ends of a range - and, with a
+    scale word, the scaled ones; the value of a number word or an ordinal."""
     lowered = text.lower()
-    scale = next((factor for word, factor in SCALES.items() if lowered.endswith(word)), 1)
+    scale_word = next((word for word in SCALES if lowered.endswith(word)), "")
+    scale = SCALES.get(scale_word, 1)
     if kind == "word":
         if lowered in QUANTITY_WORDS:
-            return frozenset({QUANTITY_WORDS[lowered]})
-        head = lowered.removesuffix(next((w for w in SCALES if lowered.endswith(w)), "")).strip()
-        spelled = words_value(head)
-        return frozenset() if spelled is None else frozenset({float(spelled), spelled * scale})
+            return (frozenset({QUANTITY_WORDS[lowered]}),)
+        spelled = words_value(lowered.removesuffix(scale_word).strip())
+        return () if spelled is None else _scaled([Decimal(spelled)], scale)
     if kind == "ordinal":
         digits = re.match(r"[0-9]+", text)
         if digits:
-            return frozenset({float(digits.group(0))})
-        return frozenset({float(ORDINAL_WORDS.index(lowered) + 1)})
-    numbers = [_plain(n) for n in re.findall(_NUMBER, text)]
-    found = {n for n in numbers if n is not None}
-    return frozenset(found | {n * scale for n in found})
+            return (frozenset({float(digits.group(0))}),)
+        return (frozenset({float(ORDINAL_WORDS.index(lowered) + 1)}),)
+    numbers = [Decimal(n.replace(",", "")) for n in re.findall(_NUMBER, text)]
+    return _scaled(numbers, scale)
 
 
 def _kind(match: re.Match[str]) -> Kind:
@@ -130,7 +142,7 @@ def scan_prose(document: RawDocument) -> list[Token]:
                 end,
                 text,
                 _kind(match),
-                token_values(text, _kind(match)),
+                token_readings(text, _kind(match)),
             )
         )
     return tokens
@@ -148,7 +160,7 @@ def scan_csv(document: RawDocument) -> list[Token]:
             if match := TOKEN.fullmatch(text):
                 start = offset + column
                 kind = _kind(match)
-                values = token_values(text, kind)
+                readings = token_readings(text, kind)
                 tokens.append(
                     Token(
                         document.document_id,
@@ -160,7 +172,7 @@ def scan_csv(document: RawDocument) -> list[Token]:
                         start + len(cell),
                         text,
                         kind,
-                        values,
+                        readings,
                     )
                 )
             column += len(cell) + 1

@@ -3,7 +3,9 @@ normalised.
 
 A fact's locator (pipeline/locate.py) names groups: `value` (the number as printed; required),
 `scale` ("million", "billion"), `hedge` (a word such as "roughly" that gives the qualifier, per
-pipeline/declarations/hedges.yaml), and `start`/`end`/`year` (the period, read from the text).
+pipeline/declarations/hedges.yaml), and `start`/`end`/`year` (the period, read from the text;
+from the locator's `after` anchor when the pattern has none: the period stated where the
+figure's paragraph opens, the quote staying the figure's own sentence).
 Everything numeric comes from the match; the declaration only says what it means: its `topic`
 (from the closed vocabulary of schemas/facts.yaml), the `bound` a printed range gives, whether
 its currency is inferred (`unit_inferred`), the lines the PDF text printed inside its sentence
@@ -21,7 +23,7 @@ from typing import ClassVar, Literal
 import pandas as pd
 from pydantic import field_validator, model_validator
 
-from pipeline import declared, hedges, locate, schemas
+from pipeline import hedges, locate, schemas
 from pipeline.errors import SourceError
 from pipeline.extract import numbers
 from pipeline.extract.numbers import month_number, parse_decimal
@@ -57,7 +59,6 @@ class Fact(locate.Locator):
     qualifier: Qualifier | None = None
     bound: Literal["lower", "upper"] | None = None
     unit_inferred: bool = False
-    skip: declared.Regex | None = None
     in_footnote: bool = False
 
     @field_validator("topic")
@@ -141,12 +142,13 @@ def words_value(printed: str) -> int | None:
 
 def number_of(printed: str) -> float:
     """'12,000' -> 12000, '$1.25' -> 1.25, 'Thirty' -> 30, 'sixty-five' -> 65, 'twice' -> 2,
-    'second' -> 2; ValueError for anything else."""
+    'second' -> 2, 'top' -> 1 (a rank), 'half' -> 0.5; ValueError for anything else."""
     text = printed.strip().lstrip("$\\").rstrip("%").strip()
     spelled = words_value(text)
     if spelled is not None:
         return float(spelled)
-    for reader in (numbers.times_word, numbers.ordinal):
+    readers = (numbers.times_word, numbers.ordinal, numbers.rank_word, numbers.fraction_word)
+    for reader in readers:
         try:
             return float(reader(text))
         except ValueError:
@@ -165,50 +167,6 @@ def partial_date(printed: str) -> str:
     if len(parts) == 3 and re.fullmatch(r"\d{1,2}", parts[0]) and re.fullmatch(r"\d{4}", parts[2]):
         return f"{parts[2]}-{month_number(parts[1]):02d}-{int(parts[0]):02d}"
     raise ValueError(f"not a date: {printed!r}")
-
-
-def skipped_lines(document: RawDocument, fact: Fact) -> frozenset[int]:
-    """The lines touched by a match of the fact's `skip` pattern over the raw text."""
-    if fact.skip is None:
-        return frozenset()
-    found: set[int] = set()
-    for match in re.finditer(fact.skip, document.text, re.MULTILINE):
-        first = document.text.count("\n", 0, match.start()) + 1
-        last = document.text.count("\n", 0, max(match.end() - 1, match.start())) + 1
-        found.update(range(first, last + 1))
-    return frozenset(found)
-
-
-def _locate(document: RawDocument, fact: Fact) -> tuple[RawDocument, locate.Match]:
-    """The fact's match in the document with its skipped lines left out, and that view of the
-    document. A `skip` that changes nothing, or hides the line of the value, is an error."""
-    hidden = skipped_lines(document, fact)
-    if fact.skip is None:
-        return document, locate.locate(document, fact)
-    view = document.hiding(hidden)
-    try:
-        match = locate.locate(view, fact)
-    except SourceError:
-        whole = locate.locate(document, fact)  # raises if the locator is wrong on its own
-        line = whole.group_lines["value"]
-        raise SourceError(
-            document.path,
-            line,
-            f"a `skip` pattern of {fact.id!r} that leaves the lines its locator reads",
-            f"line {line} skipped",
-        ) from None
-    try:
-        unchanged = locate.locate(document, fact).quote == match.quote
-    except SourceError:
-        unchanged = False  # the locator needs the lines left out: the skip does something
-    if unchanged:
-        raise SourceError(
-            document.path,
-            match.line_start,
-            f"a `skip` pattern of {fact.id!r} that leaves lines out of its quote",
-            "the same quote without it",
-        )
-    return view, match
 
 
 def _footnote_quote(document: RawDocument, fact: Fact, match: locate.Match) -> str:
@@ -251,14 +209,35 @@ def _value(fact: Fact, printed: str, scale: float) -> tuple[float, float]:
         bound_text, value = re.split(r"\s?[-–]\s?", printed.strip())[upper], bounds[upper]
     else:
         bound_text, value = printed, number_of(printed)
+    if bound_text.strip().lower() in numbers.FRACTION_WORDS:
+        return value * scale, value * scale  # "half": a fraction stated to within itself
     decimals = len(bound_text.partition(".")[2].rstrip("%"))
     return value * scale, 10.0**-decimals * scale
 
 
+PERIOD_GROUPS = ("start", "end", "year")
+
+
+def _anchor_period(document: RawDocument, fact: Fact) -> dict[str, str]:
+    """The period groups of the fact's `after` anchor (pipeline/locate.py has checked that it
+    matches once): a figure whose own sentence states no period takes the one stated where
+    its paragraph opens ("The July 2020 the court decided ... The Court gave the Federal
+    government six months"), while its quote stays the sentence stating the figure."""
+    if fact.after is None:
+        return {}
+    found = re.search(fact.after, document.flat_text)
+    if found is None:
+        return {}
+    return {k: v for k, v in found.groupdict().items() if k in PERIOD_GROUPS and v is not None}
+
+
 def _fact_row(document: RawDocument, fact: Fact, hedge_words: Hedges) -> dict:
     """The row of `fact`, read from its match in `document`."""
-    view, match = _locate(document, fact)
+    match = locate.locate(document, fact)  # `skip` (a Locator's key) applied there
+    view = match.view
     groups = match.groups
+    if not PERIOD_GROUPS & groups.keys():
+        groups = {**_anchor_period(view, fact), **groups}
     where = (document.path, match.line_start)
     try:
         scale = SCALES.get(groups.get("scale", "").lower(), 1)
@@ -277,7 +256,7 @@ def _fact_row(document: RawDocument, fact: Fact, hedge_words: Hedges) -> dict:
     _check_currency(view, fact, match)
     bounded = BOUND_QUALIFIERS[fact.bound] if fact.bound else None
     printed = groups["value"] + (f" {groups['scale']}" if groups.get("scale") else "")
-    skipped = sorted(n for n in view.hidden if match.line_start <= n <= match.line_end)
+    skipped = match.lines_skipped
     return {
         "fact_id": fact.id,
         "document_id": document.document_id,

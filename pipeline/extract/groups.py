@@ -24,8 +24,9 @@ from pipeline.text import RawDocument
 GROUPS = "groups.yaml"
 PROJECTS = "projects.yaml"
 # What a project's row states as read from the text: only its primary description may read them,
-# so that each is stated in the quote and lines the row cites.
-CITED_GROUPS = ("start", "end", "funder")
+# so that each is stated in the quote and lines the row cites; "not stated" (funder,
+# implementer, status) or empty (start, end) where those lines do not state it.
+CITED_GROUPS = ("start", "end", "funder", "implementer", "status")
 NOT_STATED = "not stated"
 
 # Between two names of a printed list: a comma (maybe with "and"), or "and".
@@ -61,7 +62,7 @@ class MembershipDeclarations:
 
 class ProjectDescription(locate.Locator):
     """A passage describing a project; it may name its title, countries, and (the primary
-    description only) its start, end and funder."""
+    description only) its start, end, funder, implementer and status."""
 
     project: str  # a project_id of pipeline/declarations/projects.yaml
 
@@ -73,8 +74,6 @@ class ProjectsFile(locate.LocatorFile):
 class Project(declared.Declared):
     project_id: str
     kind: str
-    implementer: str
-    status: str
     primary_document: str  # whose description gives the project's quote and lines
 
 
@@ -156,9 +155,9 @@ def load_projects(root: Path = locate.DECLARATIONS) -> ProjectDeclarations:
 
 
 def _refuse_cited_groups(source: locate.Sourced[ProjectsFile], other: ProjectDescription) -> None:
-    """A description other than the primary one may not read a start, end or funder: the row
-    cites the primary description's quote and lines only (a year from a map legend far from
-    them would be published as if they stated it)."""
+    """A description other than the primary one may not read a start, end, funder, implementer
+    or status: the row cites the primary description's quote and lines only (a year from a map
+    legend far from them would be published as if they stated it)."""
     found = sorted(set(re.compile(other.pattern).groupindex) & set(CITED_GROUPS))
     if found:
         path = declared.REPO_ROOT / source.path  # an absolute path stays itself
@@ -188,13 +187,13 @@ def split_countries(printed: str) -> list[tuple[str, int]]:
 
 def _country_rows(document: RawDocument, match: locate.Match, **fields: str) -> list[dict]:
     printed = match.groups["countries"]
-    start = match.group_offsets["countries"]
+    start = match.group_offsets["countries"]  # in the text as read (a `skip` leaves lines out)
     return [
         {
             **fields,
             "country_as_printed": name,
             "document_id": document.document_id,
-            "line": document.line_at(start + offset),
+            "line": match.view.line_at(start + offset),
         }
         for name, offset in split_countries(printed)
     ]
@@ -238,20 +237,21 @@ def _located(
 def extract_projects(
     documents: dict[str, RawDocument], declarations: ProjectDeclarations
 ) -> pd.DataFrame:
-    """One row per project: what is declared, and the title and years its descriptions print."""
+    """One row per project: what is declared, the title its descriptions print, and the years,
+    funder, implementer and status its primary description states."""
     rows = []
     for project, matches in _located(documents, declarations):
         found = {k: v for _, m in matches for k, v in m.groups.items()}
         primary_document, primary = matches[0]
-        cited = primary.groups  # dates and funder: stated in the lines the row cites
+        cited = primary.groups  # dates, funder, implementer, status: in the lines the row cites
         rows.append(
             {
                 "project_id": project.project_id,
                 "title": " ".join(found.get("title", "").split()) or None,
                 "kind": project.kind,
                 "funder": " ".join(cited.get("funder", NOT_STATED).split()),
-                "implementer": project.implementer,
-                "status": project.status,
+                "implementer": " ".join(cited.get("implementer", NOT_STATED).split()),
+                "status": " ".join(cited.get("status", NOT_STATED).split()),
                 "start_date": partial_date(cited["start"]) if "start" in cited else None,
                 "end_date": partial_date(cited["end"]) if "end" in cited else None,
                 "document_id": primary_document.document_id,

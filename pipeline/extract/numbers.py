@@ -70,6 +70,11 @@ ORDINAL_WORDS = (
     *("first", "second", "third", "fourth", "fifth", "sixth"),
     *("seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"),
 )
+# Words that state a rank without a numeral ("the world's top country of resettlement",
+# "lodged the highest number of asylum claims"): the first place.
+RANK_WORDS = {"top": 1, "highest": 1}
+# Words that state a fraction ("half the global average").
+FRACTION_WORDS = {"half": 0.5}
 # A hyphen or en dash between two numbers: "3-4", "60-70%", "$3 - 4".
 RANGE = re.compile(r"(?P<low>[^-–]+?)\s?[-–]\s?(?P<high>[^-–]+)")
 
@@ -80,6 +85,22 @@ def times_word(printed: str) -> int:
         return TIMES_WORDS[printed.strip().lower()]
     except KeyError:
         raise ValueError(f"not a word for a number of times: {printed!r}") from None
+
+
+def rank_word(printed: str) -> int:
+    """'top' -> 1, 'highest' -> 1; ValueError for any other word."""
+    try:
+        return RANK_WORDS[printed.strip().lower()]
+    except KeyError:
+        raise ValueError(f"not a word for a rank: {printed!r}") from None
+
+
+def fraction_word(printed: str) -> float:
+    """'half' -> 0.5; ValueError for any other word."""
+    try:
+        return FRACTION_WORDS[printed.strip().lower()]
+    except KeyError:
+        raise ValueError(f"not a word for a fraction: {printed!r}") from None
 
 
 def _ordinal_suffix(number: int) -> str:
