@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
+import shutil
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -93,16 +94,56 @@ def report(by_module: dict[str, Counter]) -> Counter:
     return total
 
 
+def _recorded_through_imports(record: Callable[..., None]) -> Callable[..., None]:
+    """mutmut's recording of which test reaches a function, for a call made while a module is
+    imported: mutmut's walk of the stack (`max_stack_depth`) fails on the frames of the import
+    machinery, which are no files; such a call is recorded whatever its depth."""
+    from mutmut import configuration
+
+    def record_hit(name: str, caller: str | None = None) -> None:
+        try:
+            record(name, caller=caller)
+        except FileNotFoundError:
+            config = configuration.config()
+            depth, config.max_stack_depth = config.max_stack_depth, -1
+            try:
+                record(name, caller=caller)
+            finally:
+                config.max_stack_depth = depth
+
+    return record_hit
+
+
+def run_mutmut(modules: list[str]) -> int:
+    """mutmut's `run` in this process, with only `modules` mutated: the other files are copied
+    as they are, so they cost nothing and run untraced. (mutmut reads `only_mutate` from
+    pyproject.toml only; the run forks from this process, so its children see the setting.)"""
+    from mutmut import configuration
+    from mutmut.__main__ import _run
+    from mutmut.mutation import trampoline
+
+    os.chdir(ROOT)
+    marker = ROOT / "mutants" / "modules.txt"
+    wanted = "\n".join(modules) + "\n"
+    if marker.exists() and marker.read_text(encoding="utf-8") != wanted:
+        shutil.rmtree(ROOT / "mutants")  # mutated and unmutated copies of another selection
+    configuration.config().only_mutate = modules
+    trampoline.record_trampoline_hit = _recorded_through_imports(trampoline.record_trampoline_hit)
+    try:
+        _run([module_name(f) + ".x*" for f in modules], os.cpu_count() or 1)
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            return int(stop.code) if isinstance(stop.code, int) else 1
+    marker.write_text(wanted, encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     files = argv or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pipeline").rglob("*.py"))
     modules = [f for f in files if f.endswith(".py")]
-    patterns = [module_name(f) + ".x*" for f in modules]
-    cpus = str(os.cpu_count() or 1)
-    subprocess.run(
-        [Path(sys.executable).with_name("mutmut"), "run", "--max-children", cpus, *patterns],
-        cwd=ROOT,
-        check=False,
-    )
+    if (code := run_mutmut(modules)) != 0:
+        print(f"mutmut stopped (exit status {code}); see its output above", file=sys.stderr)
+        return code
     codes = results(modules)
     equivalent = equivalent_mutants()
     stale = sorted(

@@ -270,3 +270,15 @@ def test_the_declarations_are_the_documents_of_the_manifest(documents):
     # The statistical series (CSV) are read by their own readers, not by locators.
     prose = [d for d, doc in documents.items() if not doc.path.endswith(".csv")]
     assert sorted(folders) == sorted(prose)
+
+
+def test_a_declaration_files_locators_are_its_locator_fields_and_list_items():
+    class Mixed(locate.LocatorFile):
+        title: locate.Locator
+        items: list[locate.Locator]
+        note: str = "not a locator"
+
+    mixed = Mixed(
+        title=locator("t", "title"), items=[locator("a", "first"), locator("b", "second")]
+    )
+    assert [found.id for found in mixed.locators()] == ["title", "first", "second"]

@@ -62,13 +62,21 @@ def test_times_word_rejects_other_words(bad):
 
 @pytest.mark.parametrize(
     ("printed", "value"),
-    [("second", 2), ("First", 1), ("twelfth", 12), ("17th", 17), ("1st", 1), ("22nd", 22)],
+    [
+        *[("second", 2), ("First", 1), ("twelfth", 12), ("17th", 17), ("1st", 1), ("22nd", 22)],
+        # Every suffix and the teens (11th to 13th, also past a hundred) take "th".
+        *[("3rd", 3), ("23rd", 23), ("11th", 11), ("12th", 12), ("13th", 13), ("14th", 14)],
+        *[("101st", 101), ("111th", 111), ("112th", 112), ("113th", 113), ("4th", 4)],
+    ],
 )
 def test_ordinal_reads_words_and_digits(printed, value):
     assert ordinal(printed) == value
 
 
-@pytest.mark.parametrize("bad", ["2th", "11st", "3rd place", "secondly", "17", ""])
+@pytest.mark.parametrize(
+    "bad",
+    ["2th", "11st", "12nd", "13rd", "3th", "4rd", "111st", "3rd place", "secondly", "17", ""],
+)
 def test_ordinal_rejects_wrong_suffixes_and_other_text(bad):
     with pytest.raises(ValueError, match="not an ordinal"):
         ordinal(bad)

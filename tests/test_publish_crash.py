@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from pipeline import checks, journal, publish, runner, schemas, snapshot
+from pipeline.errors import SourceError
 from tests.conftest import REPO, package_bytes, replace_in_raw, run_build
 
 CLEAN = [".build-lock", "curated", "datapackage.json"]
@@ -221,3 +222,18 @@ def test_a_killed_build_is_completed_or_undone_by_the_next_build(
     assert journal.mismatches(out) == []
     assert b",1.6," in package_bytes(out)["curated/remittances.csv"]
     assert sorted(p.name for p in out.iterdir()) == [".build-lock", ".build-stamp", *CLEAN[1:]]
+
+
+def test_a_package_frictionless_refuses_is_not_published(tmp_path, old_and_new):
+    old_tables, _ = old_and_new
+    out = tmp_path / "out"
+    publish_to(out, old_tables)
+    before = package_bytes(out)
+    bad = {**old_tables, "facts": old_tables["facts"].copy()}
+    bad["facts"].loc[0, "qualifier"] = "maybe"  # outside the field's enum
+    with pytest.raises(SourceError) as caught:
+        publish_to(out, bad)
+    assert caught.value.expected == "a package that passes frictionless validation"
+    assert "facts" in caught.value.found and "maybe" in caught.value.found, caught.value.found
+    assert package_bytes(out) == before
+    assert sorted(p.name for p in out.iterdir()) == CLEAN
