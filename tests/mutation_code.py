@@ -24,7 +24,7 @@ import os
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -94,24 +94,42 @@ def report(by_module: dict[str, Counter]) -> Counter:
     return total
 
 
-def _recorded_through_imports(record: Callable[..., None]) -> Callable[..., None]:
-    """mutmut's recording of which test reaches a function, for a call made while a module is
-    imported: mutmut's walk of the stack (`max_stack_depth`) fails on the frames of the import
-    machinery, which are no files; such a call is recorded whatever its depth."""
-    from mutmut import configuration
+def _record_hit(name: str, caller: str | None = None) -> None:
+    """mutmut's record of which test reaches a function (mutmut.stats.record_trampoline_hit,
+    same rules), made affordable: a function already reached by the running test is not traced
+    again, and each file is classified once. mutmut's own walk resolves the path of every frame
+    on every call (hours for this suite, whose builds call the text functions millions of
+    times) and fails on the frames of a module being imported, which are no files."""
+    from mutmut.configuration import config
+    from mutmut.state import state
 
-    def record_hit(name: str, caller: str | None = None) -> None:
-        try:
-            record(name, caller=caller)
-        except FileNotFoundError:
-            config = configuration.config()
-            depth, config.max_stack_depth = config.max_stack_depth, -1
-            try:
-                record(name, caller=caller)
-            finally:
-                config.max_stack_depth = depth
+    stats, settings = state(), config()
+    if name not in stats._stats and settings.max_stack_depth != -1:
+        frame, left = sys._getframe(1), settings.max_stack_depth
+        while left and frame:
+            kind = _frame_kind(frame.f_code.co_filename)
+            frame = frame.f_back
+            if kind == "test runner":
+                break
+            left -= kind == "mutated code"
+        if not left:
+            return
+    stats._stats.add(name)
+    if caller is not None and settings.track_dependencies:
+        stats.function_dependencies[name].add(caller)
 
-    return record_hit
+
+@cache
+def _frame_kind(filename: str) -> str:
+    if any(runner in filename for runner in ("pytest", "hammett", "unittest")):
+        return "test runner"
+    path = Path(filename)
+    if not path.is_file():  # "<frozen importlib._bootstrap>", "<string>"
+        return "other"
+    from mutmut.configuration import config
+
+    roots = config().resolved_mutated_source_paths
+    return "mutated code" if any(root in path.resolve().parents for root in roots) else "other"
 
 
 def run_mutmut(modules: list[str]) -> int:
@@ -128,7 +146,7 @@ def run_mutmut(modules: list[str]) -> int:
     if marker.exists() and marker.read_text(encoding="utf-8") != wanted:
         shutil.rmtree(ROOT / "mutants")  # mutated and unmutated copies of another selection
     configuration.config().only_mutate = modules
-    trampoline.record_trampoline_hit = _recorded_through_imports(trampoline.record_trampoline_hit)
+    trampoline.record_trampoline_hit = _record_hit
     try:
         _run([module_name(f) + ".x*" for f in modules], os.cpu_count() or 1)
     except SystemExit as stop:
