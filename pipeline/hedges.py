@@ -42,9 +42,8 @@ class Hedges(declared.Declared):
     def band(self, qualifier: str, expected: float, half_unit: float) -> tuple[float, float]:
         """(below, above): how far observed may fall below or above `expected`."""
         hedge = self.qualifiers[qualifier]
+        # "exact" is the case band 0 on both sides: half a unit either way.
         width = max(hedge.band * abs(expected), half_unit)
-        if qualifier == "exact":
-            return half_unit, half_unit
         return (
             width if "below" in hedge.sides else 0.0,
             width if "above" in hedge.sides else 0.0,

@@ -40,3 +40,19 @@ def test_a_misspelt_key_in_the_country_name_exceptions_is_refused(tmp_path):
     with pytest.raises(SourceError) as error:
         declared.load(harmonise.CountryNames, path)
     assert "(key 'not_a_contry')" in error.value.expected
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "expected", "half_unit", "band"),
+    [
+        ("exact", 120.0, 0.5, (0.5, 0.5)),  # half a unit of the last printed digit either way
+        ("approximately", 1000.0, 0.5, (50.0, 50.0)),  # 5% both ways
+        ("approximately", 10.0, 0.5, (0.5, 0.5)),  # never narrower than half a unit
+        ("at most", 1000.0, 0.5, (100.0, 0.0)),  # "almost 1,000": only below
+        ("at least", 1000.0, 0.5, (0.0, 100.0)),  # "over 1,000": only above
+    ],
+)
+def test_each_qualifier_opens_its_declared_band_on_its_declared_sides(
+    qualifier, expected, half_unit, band
+):
+    assert hedges.load().band(qualifier, expected, half_unit) == pytest.approx(band)
