@@ -319,6 +319,15 @@ def test_a_date_publishes_its_year_and_its_day_next_to_its_month() -> None:
     assert frame.loc["5", "reason"] == frame.loc["2020", "reason"] == "the period of facts:f"
 
 
+def test_a_date_printed_with_a_no_break_space_is_published_by_its_value_as_printed() -> None:
+    text = "August\u00a016, 2022—Ottawa—Canada announces"
+    row = fact_row(value_as_printed="August\u00a016, 2022", quote="Canada announces")
+    frame = classify_with(text, row).set_index("text")
+    assert frame.loc["16", "reason"] == frame.loc["2022", "reason"] == "the value of facts:f"
+    with pytest.raises(coverage.UncoveredNumber, match='number "16"'):
+        classify_with(text, {**row, "value_as_printed": "August 17, 2022"})
+
+
 def test_a_line_number_equal_to_the_number_does_not_publish_it():
     from pipeline.coverage.claims import claimed
 

@@ -143,7 +143,7 @@ def claimed(rows: list[dict], line: str, start: int, end: int) -> bool:
     "2019" elsewhere in a value does not count; `PublishingRow.publishes` places texts exactly
     instead."""
     printed = line[start:end]
-    window = line[max(start - 8, 0) : end + 8].strip()
+    window = " ".join(line[max(start - 8, 0) : end + 8].split())  # as value_texts joins them
     try:
         value = float(printed.replace(",", ""))
     except ValueError:
@@ -235,7 +235,10 @@ class PublishingRow:
             document = _without(document, self.skipped)
             start = document.offset_of(token.line, token.column)
             end = start + token.end - token.start
-        for found in re.finditer(re.escape(text), document.flat_text):
+        # Any white space where the value has a space: a cell is stored with single spaces, the
+        # text may print a no-break space ("August\xa016, 2022") or a line break.
+        pattern = r"\s+".join(map(re.escape, text.split()))
+        for found in re.finditer(pattern, document.flat_text):
             spans = found.start() <= start and end <= found.end()
             if spans and self.first_line <= document.line_at(found.start()) <= self.last_line:
                 return True
