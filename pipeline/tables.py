@@ -265,13 +265,13 @@ def number_coverage(raw_documents: RawSnapshot, **tables: pd.DataFrame) -> pd.Da
     order = published + sorted(checks.declared_schemas() - set(published))
     publishers = {name: tables[name] for name in order if name in tables}
     # Events publish their dates (on the date's line), not the other numbers - citation
-    # years, counts - their quotes happen to contain.
+    # years, counts - their quotes happen to contain; the quote only places the date.
     publishers["events"] = _dates_of(publishers["events"])
     return coverage.classify(raw_documents.documents, publishers, coverage.rules.load_rules())
 
 
 def _dates_of(events: pd.DataFrame) -> pd.DataFrame:
     """What an event publishes for number coverage: its date as printed, on the date's line."""
-    dates = events[["event_id", "document_id", "date_as_printed"]].copy()
+    dates = events[["event_id", "document_id", "date_as_printed", "quote"]].copy()
     dates["line_start"] = dates["line_end"] = events["date_line"]
     return dates

@@ -67,7 +67,11 @@ def classify(
         series = scan.is_series(document)
         candidates = publishers.get(document_id, [])
         for token in scan.scan(document):
-            if claim := claims.first_publisher(candidates, token, document, series):
+            claim = claims.first_publisher(candidates, token, document, series)
+            cited = claim and claim.column in claims.DATES
+            if cited and rules.first_rule(declared, token, spans, over_dates=True):
+                claim = None  # a cited work's year, not the row's period
+            if claim:
                 rows.append(_row(token, "published", claim.label, claim.reason))
             elif rule := rules.first_rule(declared, token, spans):
                 used.add(rule.id)

@@ -216,6 +216,20 @@ class PublishingRow:
                 return column
         return None
 
+    def quotes(self, token: Token, document: RawDocument) -> bool:
+        """Whether the token lies inside the row's quote where the text prints it: of two rows
+        read from one paragraph, the one whose sentence prints the number publishes it."""
+        quote = self.row.get("quote")
+        if not isinstance(quote, str) or token.line in self.skipped:
+            return False
+        start, end = token.start, token.end
+        if self.skipped:
+            document = _without(document, self.skipped)
+            start = document.offset_of(token.line, token.column)
+            end = start + token.end - token.start
+        spans = _quote_spans(quote, document, self.first_line, self.last_line)
+        return any(s <= start and end <= e for s, e in spans)
+
     @cached_property
     def skipped(self) -> frozenset[int]:
         """Lines the row's quote leaves out (a fact's `lines_skipped`: figure labels, a
@@ -271,6 +285,20 @@ def _without(document: RawDocument, lines: frozenset[int]) -> RawDocument:
     return document.hiding(lines)
 
 
+@cache
+def _quote_spans(
+    quote: str, document: RawDocument, first: int, last: int
+) -> tuple[tuple[int, int], ...]:
+    """Where a quote stands in the flattened text, starting within lines first..last (any white
+    space where the quote has a space)."""
+    pattern = r"\s+".join(map(re.escape, quote.split()))
+    return tuple(
+        found.span()
+        for found in re.finditer(pattern, document.flat_text)
+        if first <= document.line_at(found.start()) <= last
+    )
+
+
 def publishing_rows(tables: dict[str, pd.DataFrame]) -> dict[str, list[PublishingRow]]:
     """Per document, the rows that publish numbers: rows of every given table that carry a
     document and lines, keyed by the table's primary key."""
@@ -318,10 +346,21 @@ def _range_claim(rows: list[PublishingRow], token: Token) -> Claim | None:
 def first_publisher(
     rows: Iterable[PublishingRow], token: Token, document: RawDocument, series: bool
 ) -> Claim | None:
-    """What publishes the token: the first row (tables in the order given) one of whose values
-    it is, else the rows whose values are its bounds."""
+    """What publishes the token: a row one of whose values it is, or else the rows whose values
+    are its bounds. Of several rows (tables in the order given), the first of: a row with a
+    value as printed that spans the token and more ("August 16, 2022", "2019 to 2020": placed,
+    not a coincidence of years), a row whose quote holds the token, any row. A quote only
+    chooses between rows; it never publishes a number by itself."""
     covering = [row for row in rows if row.covers(token)]
-    for row in covering:
-        if (column := row.publishes(token, document, series)) is not None:
-            return Claim((row,), column)
-    return _range_claim(covering, token)
+    found = [
+        Claim((row,), column)
+        for row in covering
+        if (column := row.publishes(token, document, series)) is not None
+    ]
+    if not found:
+        return _range_claim(covering, token)
+    placed = (
+        c for c in found if is_value_text(c.column) and c.rows[0].texts[c.column] != token.text
+    )
+    quoted = (c for c in found if c.rows[0].quotes(token, document))
+    return next(placed, None) or next(quoted, None) or found[0]

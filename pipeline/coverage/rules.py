@@ -40,6 +40,9 @@ class Rule(declared.Declared):
     kinds: tuple[Kind, ...] | None = None
     after: declared.Regex | None = None  # only from the first line matching this, inclusive
     before: declared.Regex | None = None  # only up to the first line matching this
+    # True: the rule holds a year even when a row's date cell is of that year (a cited work's
+    # year is never the period of the statistic whose sentence cites it).
+    over_dates: bool = False
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -115,10 +118,16 @@ def check_documents(rules: Rules, document_ids: set[str]) -> None:
 
 
 def first_rule(
-    rules: Rules, token: Token, spans: dict[tuple[str, str], list[tuple[int, int]]]
+    rules: Rules,
+    token: Token,
+    spans: dict[tuple[str, str], list[tuple[int, int]]],
+    over_dates: bool = False,
 ) -> Rule | None:
-    """The first rule (in file order) whose spans in the token's document hold the token."""
+    """The first rule (in file order) whose spans in the token's document hold the token; with
+    `over_dates`, only among the rules that hold a year over a row's date cell."""
     for rule in rules.rules:
+        if over_dates and not rule.over_dates:
+            continue
         found = spans.get((rule.id, token.document_id), [])
         kind_ok = rule.kinds is None or token.kind in rule.kinds
         if kind_ok and any(s <= token.raw_start and token.raw_end <= e for s, e in found):
