@@ -81,3 +81,20 @@ def test_a_failed_build_is_never_up_to_date(tmp_path: Path, broken: str):
     replace_in_raw(raw, "2015 111 40 39 50% 12 78", broken)
     assert run_build(raw, out, force=False).returncode != 0
     assert run_build(raw, out, force=False).returncode != 0
+
+
+def test_a_check_result_carries_its_severity_description_and_details():
+    import pandas as pd
+    from dagster import AssetCheckSeverity
+
+    from pipeline.definitions import _check_result
+    from pipeline.registry import Check, CheckOutcome
+
+    check = Check("c", "what it checks", lambda frame: CheckOutcome(True, "error", "ok"))
+    details = pd.DataFrame({"scope": ["2019"], "difference": [3]})
+    warned = _check_result(check, CheckOutcome(False, "warning", "3 off", details))
+    assert (warned.check_name, warned.passed, warned.description) == ("c", False, "3 off")
+    assert warned.severity == AssetCheckSeverity.WARN
+    assert warned.metadata["details"].value == details.to_markdown(index=False)
+    failed = _check_result(check, CheckOutcome(False, "error", "broken"))
+    assert failed.severity == AssetCheckSeverity.ERROR and "details" not in failed.metadata

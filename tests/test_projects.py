@@ -117,8 +117,21 @@ def test_a_cited_group_outside_the_primary_description_is_refused(root: Path, gr
         "- id: mpdp_legend\n  project: ircc_mpdp\n"
         f"  pattern: '\\*\\*(?P<{group}>MPDP)\\*\\* [0-9]{{4}} to [0-9]{{4}} funded'\n",
     )
-    with pytest.raises(SourceError, match=r"only in its primary description.*'mpdp_legend'"):
+    with pytest.raises(SourceError, match=r"only in its primary description.*'mpdp_legend'") as e:
         groups.load_projects(root)
+    path = root / "sources/ircc_fact_sheet_2019/projects.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert e.value.line == lines.index("- id: mpdp_legend") + 1
+
+
+def test_a_group_declared_twice_is_refused_naming_it(root: Path):
+    _append(
+        root, groups.GROUPS, "- group: MERCOSUR\n  group_type: regional integration agreement\n"
+    )
+    with pytest.raises(SourceError) as error:
+        groups.load_memberships.__wrapped__(root)
+    assert (error.value.expected, error.value.found) == ("each group declared once", "MERCOSUR")
+    assert error.value.path.endswith("groups.yaml")
 
 
 @pytest.mark.parametrize("key", ["funder", "implementer", "status"])

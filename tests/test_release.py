@@ -8,6 +8,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline import release
@@ -67,6 +68,21 @@ def fields(resources: dict, name: str) -> list[dict]:
 )
 def test_classify_suggests_the_bump(current, edit, level):
     assert release.classify(current, changed(current, edit))[0] == level
+
+
+def test_classify_says_how_many_rows_were_added_or_removed(current):
+    rows = current["resources"]["remittances"]["rows"]
+    fewer = changed(current, lambda r: r["remittances"].update(rows=rows - 2))
+    assert release.classify(current, fewer) == ("major", ["major: remittances: 2 rows removed"])
+    more = changed(current, lambda r: r["remittances"].update(rows=rows + 3))
+    assert release.classify(current, more) == ("minor", ["minor: remittances: 3 rows added"])
+
+
+def test_the_record_counts_the_data_rows_of_each_table(current):
+    for name, entry in current["resources"].items():
+        if "rows" in entry:
+            frame = pd.read_csv(REPO / "curated" / f"{name}.csv", dtype=str, keep_default_na=False)
+            assert entry["rows"] == len(frame) > 0, name
 
 
 def test_classify_reads_constraints_with_the_schema_model(current):

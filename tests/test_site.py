@@ -18,7 +18,7 @@ import pytest
 from pipeline import published, site
 from pipeline.paths import REPO_ROOT
 from pipeline.site import charts, svg
-from pipeline.site.html import el, render
+from pipeline.site.html import VOID_ELEMENTS, el, render
 from pipeline.site.model import SiteData
 
 PACKAGE = published.Package.load(REPO_ROOT)
@@ -288,3 +288,121 @@ def test_regenerating_keeps_the_screenshots_of_the_browser_tests(tmp_path):
     (out / "screenshots" / "index.png").write_bytes(b"png")
     site.generate(REPO_ROOT, out)
     assert (out / "screenshots" / "index.png").read_bytes() == b"png"
+
+
+# --- well-formed pages ------------------------------------------------------------------------
+
+# The elements the site's pages are made of (HTML and the inline SVG of the charts).
+ELEMENT_NAMES = (
+    "a body button circle code dd div dl dt figcaption figure g h1 h2 h3 head header html input "
+    "label li line link main meta nav p path q rect script section span svg table tbody td text "
+    "th thead title tr ul"
+)
+ELEMENTS = frozenset(ELEMENT_NAMES.split())
+
+# Elements that say something: never empty.
+NON_EMPTY = frozenset({"p", "li", "h1", "h2", "h3", "dt", "dd", "th", "a", "title"})
+# Classes that only name what an element is (for readers of the markup), styled by nothing.
+NAMING_CLASSES = frozenset({"keys", "legend", "lines", "mark", "marks"})
+
+
+class Structure(HTMLParser):
+    """The elements of a page, checked as they open and close: known names in lower case,
+    properly nested, none of NON_EMPTY empty, each table's rows as wide as its header, each
+    section with an id, each link with a target."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+        self.classes: set[str] = set()
+        self._open: list[str] = []
+        self._widths: list[list[int]] = []  # per open table: the cells of each row
+        self._filled: list[bool] = []  # per open element: whether it has content yet
+        self.feed(path.read_text(encoding="utf-8"))
+        self.close()
+        if self._open:
+            self.problems.append(f"never closed: {self._open}")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        where = f"line {self.getpos()[0]}: <{tag}>"
+        if tag not in ELEMENTS:
+            self.problems.append(f"{where} is no element of the site")
+        if not (self.get_starttag_text() or "").startswith(f"<{tag}"):
+            self.problems.append(f"{where} not written in lower case")
+        if tag == "section" and not attributes.get("id"):
+            self.problems.append(f"{where} without an id")
+        if tag == "a" and not attributes.get("href"):
+            self.problems.append(f"{where} without an href")
+        self.classes.update((attributes.get("class") or "").split())
+        if tag == "table":
+            self._widths.append([])
+        elif tag == "tr" and self._widths:
+            self._widths[-1].append(0)
+        elif tag in ("td", "th") and self._widths and self._widths[-1]:
+            self._widths[-1][-1] += 1
+        if self._filled:
+            self._filled[-1] = True
+        if tag not in VOID_ELEMENTS:
+            self._open.append(tag)
+            self._filled.append(False)
+
+    def handle_data(self, data: str) -> None:
+        if self._filled and data.strip():
+            self._filled[-1] = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._open or self._open[-1] != tag:
+            self.problems.append(f"line {self.getpos()[0]}: </{tag}> closes {self._open[-1:]}")
+            return
+        self._open.pop()
+        if not self._filled.pop() and tag in NON_EMPTY:
+            self.problems.append(f"line {self.getpos()[0]}: <{tag}> is empty")
+        if tag == "table":
+            widths = self._widths.pop()
+            if len(set(widths)) > 1:
+                self.problems.append(f"line {self.getpos()[0]}: rows of {widths} cells")
+
+
+def test_every_page_is_well_formed_from_known_elements(site_dir):
+    for path in pages(site_dir):
+        assert Structure(path).problems == [], path.relative_to(site_dir)
+
+
+def test_every_class_is_styled_scripted_or_a_declared_name(site_dir):
+    assets = "".join(
+        (site_dir / "assets" / name).read_text(encoding="utf-8") for name in ("site.css", "site.js")
+    )
+    used = set().union(*(Structure(path).classes for path in pages(site_dir)))
+    unstyled = {c for c in used if f".{c}" not in assets and f"'{c}'" not in assets}
+    assert unstyled == NAMING_CLASSES
+
+
+def test_the_structure_check_catches_what_it_checks(tmp_path):
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        "<html><body><None>x</None><TD></TD><section><a>no target</a></section>"
+        "<table><tr><th>a</th><th>b</th></tr><tr><td>1</td></tr></table>"
+        "<li> </li><p></div></body></html>",
+        encoding="utf-8",
+    )
+    problems = Structure(bad).problems
+    assert any("<none> is no element" in p for p in problems)
+    assert any("<td> not written in lower case" in p for p in problems)
+    assert any("<section> without an id" in p for p in problems)
+    assert any("<a> without an href" in p for p in problems)
+    assert any("rows of [2, 1] cells" in p for p in problems)
+    assert any("</div> closes ['p']" in p for p in problems)
+    assert any("<li> is empty" in p for p in problems)
+
+
+def test_known_discrepancies_are_listed_per_rule_with_the_lines_they_cite(site_dir):
+    rows = SiteData(PACKAGE, REPO_ROOT).rows["reconciliation"]
+    known = [r for r in rows if r["status"] == "known-discrepancy"]
+    index = (site_dir / "index.html").read_text(encoding="utf-8")
+    section = index[index.index('id="discrepancies"') :]
+    section = section[: section.index("</section>")]
+    for check_id in {r["check_id"] for r in known}:
+        assert section.count(f"<p><code>{check_id}</code>: ") == 1, check_id
+    # Every scope names the lines it cites, as links into the source viewer.
+    assert section.count('<span class="source">Source: <a href="sources/') == len(known)
