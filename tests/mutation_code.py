@@ -160,12 +160,23 @@ def mutant_names(modules: list[str]) -> list[str]:
 
     os.chdir(ROOT)
     reset_if_other_selection(modules)
+    refresh_data_files()
     configuration.config().only_mutate = modules
     copy_src_dir()
     copy_also_copy_files()
     setup_source_paths()
     create_mutants(os.cpu_count() or 1)
     return sorted(results(modules))
+
+
+def refresh_data_files() -> None:
+    """mutmut copies a file of pipeline/ into mutants/ only when mutants/ lacks it (it remakes
+    only the changed .py files): the declarations, CSS and JS are copied again, so that a run
+    tests today's and not those of the run that made mutants/."""
+    for path in (ROOT / "pipeline").rglob("*"):
+        target = ROOT / "mutants" / path.relative_to(ROOT)
+        if path.is_file() and path.suffix != ".py" and target.parent.is_dir():
+            shutil.copy2(path, target)
 
 
 def reset_if_other_selection(modules: list[str]) -> None:
@@ -184,6 +195,7 @@ def run_mutmut(modules: list[str], names: list[str]) -> int:
 
     os.chdir(ROOT)
     reset_if_other_selection(modules)
+    refresh_data_files()
     configuration.config().only_mutate = modules
     trampoline.record_trampoline_hit = _record_hit
     try:
