@@ -220,15 +220,7 @@ class PublishingRow:
         """Whether the token lies inside the row's quote where the text prints it: of two rows
         read from one paragraph, the one whose sentence prints the number publishes it."""
         quote = self.row.get("quote")
-        if not isinstance(quote, str) or token.line in self.skipped:
-            return False
-        start, end = token.start, token.end
-        if self.skipped:
-            document = _without(document, self.skipped)
-            start = document.offset_of(token.line, token.column)
-            end = start + token.end - token.start
-        spans = _quote_spans(quote, document, self.first_line, self.last_line)
-        return any(s <= start and end <= e for s, e in spans)
+        return isinstance(quote, str) and self._spans_token(quote, token, document)
 
     @cached_property
     def skipped(self) -> frozenset[int]:
@@ -240,23 +232,21 @@ class PublishingRow:
         return frozenset(int(number) for number in text.split("; "))
 
     def _text_covers(self, text: str, token: Token, document: RawDocument) -> bool:
-        """Whether an occurrence of `text` within the row's lines spans the token (in the text
-        without the lines the row skipped)."""
-        if token.text not in text or token.line in self.skipped:
+        """Whether an occurrence of `text` within the row's lines spans the token."""
+        return token.text in text and self._spans_token(text, token, document)
+
+    def _spans_token(self, text: str, token: Token, document: RawDocument) -> bool:
+        """Whether `text`, where it stands within the row's lines (in the text without the
+        lines the row skipped), spans the token."""
+        if token.line in self.skipped:
             return False
         start, end = token.start, token.end
         if self.skipped:
             document = _without(document, self.skipped)
             start = document.offset_of(token.line, token.column)
             end = start + token.end - token.start
-        # Any white space where the value has a space: a cell is stored with single spaces, the
-        # text may print a no-break space ("August\xa016, 2022") or a line break.
-        pattern = r"\s+".join(map(re.escape, text.split()))
-        for found in re.finditer(pattern, document.flat_text):
-            spans = found.start() <= start and end <= found.end()
-            if spans and self.first_line <= document.line_at(found.start()) <= self.last_line:
-                return True
-        return False
+        spans = _spans_within(text, document, self.first_line, self.last_line)
+        return any(s <= start and end <= e for s, e in spans)
 
 
 @dataclass(frozen=True)
@@ -286,12 +276,13 @@ def _without(document: RawDocument, lines: frozenset[int]) -> RawDocument:
 
 
 @cache
-def _quote_spans(
-    quote: str, document: RawDocument, first: int, last: int
+def _spans_within(
+    text: str, document: RawDocument, first: int, last: int
 ) -> tuple[tuple[int, int], ...]:
-    """Where a quote stands in the flattened text, starting within lines first..last (any white
-    space where the quote has a space)."""
-    pattern = r"\s+".join(map(re.escape, quote.split()))
+    """Where a text stands in the flattened text, starting within lines first..last. Any white
+    space where the text has a space: a cell is stored with single spaces, the source may
+    print a no-break space ("August\xa016, 2022") or a line break."""
+    pattern = r"\s+".join(map(re.escape, text.split()))
     return tuple(
         found.span()
         for found in re.finditer(pattern, document.flat_text)
