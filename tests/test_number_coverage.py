@@ -438,3 +438,31 @@ def test_a_date_as_printed_at_the_token_wins_over_a_year_of_a_period() -> None:
         {"d": doc(text)}, {"facts": frame, "events": events}, rules.Rules(RULES, ())
     )
     assert found["accounted_by"].tolist() == ["events:e", "facts:f", "facts:f"]
+
+
+def test_a_quote_that_skips_a_line_still_places_the_numbers_around_it() -> None:
+    text = "Canada gave $2.2 million\nFigure: relief\nin 2019. In 2019, it pledged $52.9 million."
+    pledge = fact_row(
+        fact_id="pledge",
+        line_start=3,
+        line_end=3,
+        value=52_900_000.0,
+        period_start="2019",
+        quote="In 2019, it pledged $52.9 million.",
+    )
+    relief = fact_row(
+        fact_id="relief",
+        line_start=1,
+        line_end=3,
+        value=2_200_000.0,
+        period_start="2019",
+        lines_skipped="2",
+        quote="Canada gave $2.2 million in 2019.",
+    )
+    frame = classify_with(text, pledge, relief)  # the pledge first: order alone would take both
+    assert frame["accounted_by"].tolist() == [
+        "facts:relief",
+        "facts:relief",  # "in 2019", in the quote that skips the figure's line
+        "facts:pledge",
+        "facts:pledge",
+    ]

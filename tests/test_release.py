@@ -165,7 +165,10 @@ def test_release_zip_is_reproducible_and_validates_alone(tmp_path):
     with zipfile.ZipFile(first) as archive:
         names = archive.namelist()
         archive.extractall(unpacked)
+        modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
     assert {"datapackage.json", "CHANGELOG.md", "curated/README.md"} <= set(names)
+    # Readable by everyone, whoever unpacks it (no umask or builder's mode travels along).
+    assert set(modes.values()) == {0o644}, modes
     result = frictionless_validate(unpacked)
     assert result.returncode == 0, result.stdout
 

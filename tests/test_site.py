@@ -18,6 +18,7 @@ import pytest
 from pipeline import published, site
 from pipeline.paths import REPO_ROOT
 from pipeline.site import charts, svg
+from pipeline.site import pages as site_pages
 from pipeline.site.html import VOID_ELEMENTS, el, render
 from pipeline.site.model import SiteData
 
@@ -184,6 +185,23 @@ def test_period_labels():
     assert charts.period_label("2018-01-01", "2018-12-31") == "2018"
     assert charts.period_label("2017-04-01", "2017-12-31") == "2017 (Apr-Dec)"
     assert charts.period_label("2015-01-01", "2020-06-30") == "Jan 2015 - Jun 2020"
+
+
+def test_backticked_names_are_code_and_the_rest_text():
+    assert site_pages.inline_code("see `facts` and `events`.") == (
+        "see <code>facts</code> and <code>events</code>."
+    )
+
+
+def test_a_cell_citing_several_line_ranges_links_each(site_dir):
+    data = SiteData(PACKAGE, REPO_ROOT)
+    paper = data.documents["working_paper_2020"].raw_path
+    html = site_pages.cell(data, "sources", f"{paper}:713; {paper}:618-621")
+    viewer = "../sources/working_paper_2020.html"
+    assert html == (
+        f'<a href="{viewer}#L713" class="lines">working_paper_2020 L713</a>; '
+        f'<a href="{viewer}#L618-L621" class="lines">working_paper_2020 L618-621</a>'
+    )
 
 
 def test_text_and_attributes_are_escaped():
