@@ -151,9 +151,23 @@ def test_charts_are_drawn_for_the_resources_that_have_them(site_dir):
         svgs = [attrs for tag, attrs in page.tags if tag == "svg"]
         marks = [attrs for _, attrs in page.tags if "mark" in attrs.get("class", "").split()]
         assert svgs and marks, name
+        # Every chart has its value axis (grid lines, ticks and the axis label).
+        assert sum("axis" in attrs.get("class", "").split() for _, attrs in page.tags) == len(
+            svgs
+        ), name
         assert "Source: " in path.read_text(encoding="utf-8")
     page = Page(site_dir / "resources" / "facts.html")
     assert not [attrs for tag, attrs in page.tags if tag == "svg"]
+
+
+def test_each_bar_of_the_roxham_road_chart_states_its_published_value(site_dir):
+    chart = (site_dir / "resources" / "roxham_road_totals.html").read_text(encoding="utf-8")
+    rows = SiteData(PACKAGE, REPO_ROOT).rows["roxham_road_totals"]
+    for row in rows:
+        for column, series in (("top25_claims", "Top 25"), ("other_claims", "All other")):
+            value = f"{int(row[column]):,} asylum claims</title>"
+            assert f"{row['year']}" in chart and f"{series}" in chart
+            assert value in chart, (row["year"], column)
 
 
 def test_bars_start_at_zero():
