@@ -3,7 +3,7 @@
 import pytest
 
 from pipeline.errors import SourceError
-from pipeline.extract import paper_tables
+from pipeline.extract import paper_tables, resettlement
 from tests.conftest import edit_document
 
 
@@ -123,3 +123,23 @@ def test_changed_number_changes_the_value(paper):
         edit_document(paper, "(Jan-Dec) 18,310", "(Jan-Dec) 18,311")
     )
     assert totals[totals.year == 2018].total_claims.item() == 18311
+
+
+def test_a_stray_line_in_table_2_is_refused_naming_it(paper):
+    edited = edit_document(paper, "5 Eritrea 450", "see above\n5 Eritrea 450")
+    with pytest.raises(SourceError) as error:
+        paper_tables.parse_roxham_road(edited)
+    assert (error.value.line, error.value.found) == (691, "see above")
+    assert error.value.expected == "a rank row, the Totals line or a line of year headers"
+
+
+def test_a_resettlement_period_that_is_no_month_is_refused_with_its_quote(documents):
+    paper = documents["working_paper_2020"]
+    edited = edit_document(paper, "From January 2015 to June", "From Janury 2015 to June")
+    with pytest.raises(SourceError) as error:
+        resettlement.extract_resettlement_by_region(
+            {**documents, paper.document_id: edited}, resettlement.load_resettlement_by_region()
+        )
+    assert (error.value.path, error.value.line) == (paper.path, 1021)
+    assert error.value.expected == "a period 'Month YYYY to Month YYYY'"
+    assert "From Janury 2015 to June 2020" in error.value.found

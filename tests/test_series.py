@@ -80,8 +80,9 @@ def test_origins_without_a_region_have_an_empty_region(unhcr):
 
 def test_a_header_that_differs_is_refused_at_line_1(rcmp):
     bad = with_line(rcmp, 1, rcmp.line(1).replace("province", "provence"))
-    with pytest.raises(SourceError, match=rf"^{bad.path}:1: expected the header year,month,"):
+    with pytest.raises(SourceError, match=rf"^{bad.path}:1: expected the header year,month,") as e:
         series.parse_rcmp_interceptions(bad)
+    assert e.value.found == bad.line(1)  # the header as printed
 
 
 @pytest.mark.parametrize(
