@@ -6,6 +6,7 @@ The browser checks are in test_site_browser.py."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from functools import cache
 from html import escape
@@ -158,6 +159,21 @@ def test_charts_are_drawn_for_the_resources_that_have_them(site_dir):
         assert "Source: " in path.read_text(encoding="utf-8")
     page = Page(site_dir / "resources" / "facts.html")
     assert not [attrs for tag, attrs in page.tags if tag == "svg"]
+
+
+def test_each_chart_says_which_columns_of_its_table_it_draws(site_dir):
+    words = {"counted", "per", "sum"}  # the prose around the names
+    for name in charts.CHARTS:
+        if (table := PACKAGE.table(name)) is None:
+            continue
+        text = (site_dir / "resources" / f"{name}.html").read_text(encoding="utf-8")
+        drawn = re.findall(r"Drawn from <code>([^<]*)</code>", text)
+        assert drawn, name
+        fields = {f.name for f in table.fields}
+        for columns in drawn:
+            assert columns.startswith(f"{name}."), columns
+            named = set(re.findall(r"[a-z_][a-z0-9_]*", columns.removeprefix(f"{name}.")))
+            assert named - words <= fields, (name, named - words - fields)
 
 
 def test_each_bar_of_the_roxham_road_chart_states_its_published_value(site_dir):
@@ -333,7 +349,9 @@ ELEMENT_NAMES = (
 ELEMENTS = frozenset(ELEMENT_NAMES.split())
 
 # Elements that say something: never empty.
-NON_EMPTY = frozenset({"p", "li", "h1", "h2", "h3", "dt", "dd", "th", "a", "title"})
+NON_EMPTY = frozenset(
+    {"p", "li", "h1", "h2", "h3", "dt", "dd", "th", "a", "title", "code", "figcaption"}
+)
 # Classes that only name what an element is (for readers of the markup), styled by nothing.
 NAMING_CLASSES = frozenset({"keys", "legend", "lines", "mark", "marks"})
 
