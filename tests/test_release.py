@@ -196,3 +196,26 @@ def test_release_zip_holds_the_exports_and_site_and_stays_reproducible(tmp_path)
         "exports/parquet/roxham_road_totals.parquet",
     } <= names
     assert not [name for name in names if name.startswith("site/screenshots/")]
+
+
+def test_release_differences_name_resources_then_members_then_the_zip():
+    def record(resources: dict, zip_sha: str, members: dict | None = None) -> dict:
+        out = {"resources": {k: {"hash": v} for k, v in resources.items()}, "zip_sha256": zip_sha}
+        return out if members is None else {**out, "members": members}
+
+    same = record({"a": "h1"}, "z1", {"README.md": "m1"})
+    assert release.release_differences(same, same) == []
+    assert release.release_differences(
+        record({"a": "h1", "b": "h2"}, "z1"), record({"a": "h9", "c": "h3"}, "z2")
+    ) == [
+        "resource a: h1 released, h9 rebuilt",
+        "resource b: in the release, missing from the rebuild",
+        "resource c: in the rebuild, not in the release",
+    ]
+    members = release.release_differences(same, record({"a": "h1"}, "z2", {"README.md": "m2"}))
+    assert members == ["member README.md: m1 released, m2 rebuilt"]
+    # A record of before 2.0.0 has no member hashes: only the zip as a whole can differ.
+    assert release.release_differences(record({"a": "h1"}, "z1"), record({"a": "h1"}, "z2")) == [
+        "zip: z1 released, z2 rebuilt (the release record has no per-member hashes: a member "
+        "other than the resources, or the zip's layout, differs)"
+    ]
