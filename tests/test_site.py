@@ -152,6 +152,8 @@ def test_charts_are_drawn_for_the_resources_that_have_them(site_dir):
         svgs = [attrs for tag, attrs in page.tags if tag == "svg"]
         marks = [attrs for _, attrs in page.tags if "mark" in attrs.get("class", "").split()]
         assert svgs and marks, name
+        colours = [mark.get("fill", "") + mark.get("stroke", "") for mark in marks]
+        assert all("#" in colour for colour in colours), name  # each mark has its colour
         # Every chart has its value axis (grid lines, ticks and the axis label).
         assert sum("axis" in attrs.get("class", "").split() for _, attrs in page.tags) == len(
             svgs
