@@ -265,13 +265,16 @@ def number_coverage(raw_documents: RawSnapshot, **tables: pd.DataFrame) -> pd.Da
     order = published + sorted(checks.declared_schemas() - set(published))
     publishers = {name: tables[name] for name in order if name in tables}
     # Events publish their dates (on the date's line), not the other numbers - citation
-    # years, counts - their quotes happen to contain; the quote only places the date.
+    # years, counts - their quotes happen to contain; the quote, at its own lines, only
+    # chooses between rows.
     publishers["events"] = _dates_of(publishers["events"])
     return coverage.classify(raw_documents.documents, publishers, coverage.rules.load_rules())
 
 
 def _dates_of(events: pd.DataFrame) -> pd.DataFrame:
-    """What an event publishes for number coverage: its date as printed, on the date's line."""
-    dates = events[["event_id", "document_id", "date_as_printed", "quote"]].copy()
+    """What an event publishes for number coverage: its date as printed, on the date's line
+    (its quote, at the quote's lines, with the lines it skips)."""
+    dates = events[["event_id", "document_id", "date_as_printed", "quote", "lines_skipped"]].copy()
+    dates["quote_line_start"], dates["quote_line_end"] = events["line_start"], events["line_end"]
     dates["line_start"] = dates["line_end"] = events["date_line"]
     return dates

@@ -466,3 +466,36 @@ def test_a_quote_that_skips_a_line_still_places_the_numbers_around_it() -> None:
         "facts:pledge",
         "facts:pledge",
     ]
+
+
+def test_a_value_as_printed_places_the_token_though_the_row_also_has_its_year() -> None:
+    text = "In March, 2020 the route closed; 16,000 crossed in 2020."
+    fact = fact_row(fact_id="a", value=16_000.0, period_start="2020", quote=text)
+    closed = fact_row(
+        fact_id="b", value_as_printed="March, 2020", period_start="2020-03", quote=text
+    )
+    frame = classify_with(text, fact, closed)
+    assert frame["accounted_by"].tolist() == ["facts:b", "facts:a", "facts:a"]
+
+
+def test_an_events_quote_above_its_date_line_chooses_it() -> None:
+    from pipeline.tables import _dates_of
+
+    text = "Canada said a lot.\nIn 2019 it pledged help, and 2019 saw 5 claims."
+    fact = fact_row(value=5.0, period_start="2019", line_start=2, line_end=2, quote="x")
+    event = {
+        "event_id": "e",
+        "document_id": "d",
+        "date_as_printed": "2019",
+        "quote": "Canada said a lot. In 2019 it pledged help, and 2019 saw 5 claims.",
+        "lines_skipped": None,
+        "line_start": 1,
+        "line_end": 2,
+        "date_line": 2,
+    }
+    events = _dates_of(pd.DataFrame([event]))
+    found = coverage.classify(
+        {"d": doc(text)}, {"facts": pd.DataFrame([fact]), "events": events}, rules.Rules(RULES, ())
+    )
+    # Both 2019s are on the event's date line and in its quote (which starts a line above).
+    assert found["accounted_by"].tolist() == ["events:e", "events:e", "facts:f"]

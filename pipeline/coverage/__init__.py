@@ -1,7 +1,8 @@
 """Number coverage: every numeric token of every raw document is either published (it is, or is
 part of, a value of a row read from its line - never merely inside its quote) or accounted for
 by a declared rule (skipped, with a reason, or pending: a statement not yet published).
-Anything else stops the build, naming file and line.
+Anything else stops the build, naming file and line. Published comes first, but for a year an
+`over_dates` rule holds (a cited work's year), which no date cell publishes.
 
 scan.py finds the tokens, claims.py the rows that publish them, rules.py the declared rules.
 """
@@ -67,10 +68,9 @@ def classify(
         series = scan.is_series(document)
         candidates = publishers.get(document_id, [])
         for token in scan.scan(document):
-            claim = claims.first_publisher(candidates, token, document, series)
-            cited = claim and claim.column in claims.DATES
-            if cited and rules.first_rule(declared, token, spans, over_dates=True):
-                claim = None  # a cited work's year, not the row's period
+            # A year an `over_dates` rule holds (a cited work's) is no row's period or date.
+            cited = rules.first_rule(declared, token, spans, over_dates=True) is not None
+            claim = claims.first_publisher(candidates, token, document, series, not cited)
             if claim:
                 rows.append(_row(token, "published", claim.label, claim.reason))
             elif rule := rules.first_rule(declared, token, spans):

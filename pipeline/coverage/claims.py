@@ -37,7 +37,17 @@ from pipeline.text import RawDocument
 
 # Where a row was read from is provenance, not a value it publishes: a line number that equals
 # a number printed on that line must not account for it.
-PROVENANCE = frozenset({"line", "line_start", "line_end", "value_line", "date_line"})
+PROVENANCE = frozenset(
+    {
+        "line",
+        "line_start",
+        "line_end",
+        "value_line",
+        "date_line",
+        "quote_line_start",
+        "quote_line_end",
+    }
+)
 # Nor is a value derived from how a number is printed: a fact's rounding unit (1 for "twice")
 # must not account for a "1" or a "first" printed elsewhere on its lines.
 DERIVED = frozenset({"rounding_unit"})
@@ -196,8 +206,11 @@ class PublishingRow:
         """Whether the row was read from the token's line (and did not leave it out)."""
         return self.first_line <= token.line <= self.last_line and token.line not in self.skipped
 
-    def publishes(self, token: Token, document: RawDocument, series: bool) -> str | None:
-        """The column of the row whose value the token is (or is part of), or None."""
+    def publishes(
+        self, token: Token, document: RawDocument, series: bool, dates: bool = True
+    ) -> str | None:
+        """The column of the row whose value the token is (or is part of), or None; with
+        `dates` false, never a date cell nor a value as printed that is the token alone."""
         if token.line in self.skipped:
             return None
         for reading in token.readings:
@@ -205,22 +218,38 @@ class PublishingRow:
             if numbers <= self.numbers.keys():
                 return self.numbers[min(numbers)]
         year = int(token.text) if re.fullmatch(r"[0-9]{4}", token.text) else None
-        if token.kind == "digits" and (column := self.years.get(year or 0)) is not None:
+        if dates and token.kind == "digits" and (column := self.years.get(year or 0)) is not None:
             return column
-        if self.days and not series and (day := _printed_day(token, document)) in self.days:
+        in_days = dates and self.days and not series
+        if in_days and (day := _printed_day(token, document)) in self.days:
             return self.days[day]
         for column, text in self.texts.items():
             if series and token.text == text:  # a CSV cell: a code, a printed value
                 return column
-            if not series and self._text_covers(text, token, document):
+            bare = text == token.text  # "2018" alone: not placed, a date like any other
+            if not series and (dates or not bare) and self._text_covers(text, token, document):
                 return column
         return None
 
-    def quotes(self, token: Token, document: RawDocument) -> bool:
+    def quote_holds(self, token: Token, document: RawDocument) -> bool:
         """Whether the token lies inside the row's quote where the text prints it: of two rows
-        read from one paragraph, the one whose sentence prints the number publishes it."""
+        read from one paragraph, the one whose sentence prints the number publishes it. The
+        quote stands at the row's lines, or at `quote_line_start`-`quote_line_end` where a row
+        publishes from one line of a longer quote (an event's date line)."""
         quote = self.row.get("quote")
-        return isinstance(quote, str) and self._spans_token(quote, token, document)
+        if not isinstance(quote, str):
+            return False
+        first = int(self.row.get("quote_line_start", self.first_line))
+        last = int(self.row.get("quote_line_end", self.last_line))
+        return self._spans_token(quote, token, document, first, last)
+
+    def places(self, token: Token, document: RawDocument) -> bool:
+        """Whether a value as printed of the row spans the token and more ("March, 2020" for
+        its "2020"): placed where the text prints it, not a coincidence of years."""
+        return any(
+            text != token.text and self._text_covers(text, token, document)
+            for text in self.texts.values()
+        )
 
     @cached_property
     def skipped(self) -> frozenset[int]:
@@ -233,11 +262,15 @@ class PublishingRow:
 
     def _text_covers(self, text: str, token: Token, document: RawDocument) -> bool:
         """Whether an occurrence of `text` within the row's lines spans the token."""
-        return token.text in text and self._spans_token(text, token, document)
+        return token.text in text and self._spans_token(
+            text, token, document, self.first_line, self.last_line
+        )
 
-    def _spans_token(self, text: str, token: Token, document: RawDocument) -> bool:
-        """Whether `text`, where it stands within the row's lines (in the text without the
-        lines the row skipped), spans the token."""
+    def _spans_token(
+        self, text: str, token: Token, document: RawDocument, first: int, last: int
+    ) -> bool:
+        """Whether `text`, where it stands starting within lines first..last (in the text
+        without the lines the row skipped), spans the token."""
         if token.line in self.skipped:
             return False
         start, end = token.start, token.end
@@ -245,8 +278,7 @@ class PublishingRow:
             document = _without(document, self.skipped)
             start = document.offset_of(token.line, token.column)
             end = start + token.end - token.start
-        spans = _spans_within(text, document, self.first_line, self.last_line)
-        return any(s <= start and end <= e for s, e in spans)
+        return any(s <= start and end <= e for s, e in _spans_within(text, document, first, last))
 
 
 @dataclass(frozen=True)
@@ -335,23 +367,26 @@ def _range_claim(rows: list[PublishingRow], token: Token) -> Claim | None:
 
 
 def first_publisher(
-    rows: Iterable[PublishingRow], token: Token, document: RawDocument, series: bool
+    rows: Iterable[PublishingRow],
+    token: Token,
+    document: RawDocument,
+    series: bool,
+    dates: bool = True,
 ) -> Claim | None:
     """What publishes the token: a row one of whose values it is, or else the rows whose values
     are its bounds. Of several rows (tables in the order given), the first of: a row with a
     value as printed that spans the token and more ("August 16, 2022", "2019 to 2020": placed,
     not a coincidence of years), a row whose quote holds the token, any row. A quote only
-    chooses between rows; it never publishes a number by itself."""
+    chooses between rows; it never publishes a number by itself. With `dates` false, no date
+    cell publishes it (a cited work's year)."""
     covering = [row for row in rows if row.covers(token)]
     found = [
         Claim((row,), column)
         for row in covering
-        if (column := row.publishes(token, document, series)) is not None
+        if (column := row.publishes(token, document, series, dates)) is not None
     ]
     if not found:
         return _range_claim(covering, token)
-    placed = (
-        c for c in found if is_value_text(c.column) and c.rows[0].texts[c.column] != token.text
-    )
-    quoted = (c for c in found if c.rows[0].quotes(token, document))
+    placed = (c for c in found if c.rows[0].places(token, document))
+    quoted = (c for c in found if c.rows[0].quote_holds(token, document))
     return next(placed, None) or next(quoted, None) or found[0]
