@@ -160,9 +160,7 @@ def mutant_names(modules: list[str]) -> list[str]:
     from mutmut.__main__ import create_mutants
     from mutmut.utils.file_utils import copy_also_copy_files, copy_src_dir, setup_source_paths
 
-    os.chdir(ROOT)
-    reset_if_other_selection(modules)
-    refresh_data_files()
+    prepare(modules)
     configuration.config().only_mutate = modules
     copy_src_dir()
     copy_also_copy_files()
@@ -182,10 +180,17 @@ def refresh_data_files() -> None:
             shutil.copy2(path, target)
 
 
-def reset_if_other_selection(modules: list[str]) -> None:
+def prepare(modules: list[str]) -> None:
+    """mutants/ for `modules`: emptied when it holds another selection (mutated and unmutated
+    copies of other files), marked with this one, its data files copied again."""
+    os.chdir(ROOT)
     marker = ROOT / "mutants" / "modules.txt"
-    if marker.exists() and marker.read_text(encoding="utf-8") != "\n".join(modules) + "\n":
-        shutil.rmtree(ROOT / "mutants")  # mutated and unmutated copies of another selection
+    wanted = "\n".join(modules) + "\n"
+    if marker.exists() and marker.read_text(encoding="utf-8") != wanted:
+        shutil.rmtree(ROOT / "mutants")
+    marker.parent.mkdir(exist_ok=True)
+    marker.write_text(wanted, encoding="utf-8")
+    refresh_data_files()
 
 
 def run_mutmut(modules: list[str], names: list[str]) -> int:
@@ -196,9 +201,7 @@ def run_mutmut(modules: list[str], names: list[str]) -> int:
     from mutmut.__main__ import _run
     from mutmut.mutation import trampoline
 
-    os.chdir(ROOT)
-    reset_if_other_selection(modules)
-    refresh_data_files()
+    prepare(modules)
     configuration.config().only_mutate = modules
     trampoline.record_trampoline_hit = _record_hit
     try:
@@ -206,7 +209,6 @@ def run_mutmut(modules: list[str], names: list[str]) -> int:
     except SystemExit as stop:
         if stop.code not in (None, 0):
             return int(stop.code) if isinstance(stop.code, int) else 1
-    (ROOT / "mutants" / "modules.txt").write_text("\n".join(modules) + "\n", encoding="utf-8")
     return 0
 
 

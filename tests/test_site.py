@@ -420,16 +420,21 @@ class Structure(HTMLParser):
                 self.problems.append(f"line {self.getpos()[0]}: rows of {widths} cells")
 
 
+@cache
+def structure_of(path: Path) -> Structure:
+    return Structure(path)
+
+
 def test_every_page_is_well_formed_from_known_elements(site_dir):
     for path in pages(site_dir):
-        assert Structure(path).problems == [], path.relative_to(site_dir)
+        assert structure_of(path).problems == [], path.relative_to(site_dir)
 
 
 def test_every_class_is_styled_scripted_or_a_declared_name(site_dir):
     assets = "".join(
         (site_dir / "assets" / name).read_text(encoding="utf-8") for name in ("site.css", "site.js")
     )
-    used = set().union(*(Structure(path).classes for path in pages(site_dir)))
+    used = set().union(*(structure_of(path).classes for path in pages(site_dir)))
     unstyled = {c for c in used if not re.search(rf"\.{c}(?![\w-])|'{c}'", assets)}
     assert unstyled == NAMING_CLASSES
 

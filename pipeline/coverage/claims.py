@@ -387,6 +387,8 @@ def first_publisher(
     ]
     if not found:
         return _range_claim(covering, token)
+    if len(found) == 1:
+        return found[0]
     placed = (c for c in found if c.rows[0].places(token, document))
     quoted = (c for c in found if c.rows[0].quote_holds(token, document))
     return next(placed, None) or next(quoted, None) or found[0]
