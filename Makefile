@@ -17,7 +17,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # Bytecode caches make imports several times faster (some machines set this variable).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup build build-recorded test test-matrix snapshot lint dev bench mutation mutation-code release docs exports site clean
+.PHONY: setup build build-recorded test test-matrix snapshot lint dev bench mutation mutation-code release docs exports site golden clean
 
 $(UV):
 	exe=$$(scripts/python-env find $(PYTHON)) && "$$exe" -m venv $(TOOLS) \
@@ -66,6 +66,10 @@ exports: setup
 # The dataset site of the published package, in site/: open site/index.html (no network).
 site: setup
 	$(RUN) python -m pipeline.site
+
+# Rewrite tests/golden/site/ (the pages test_site_golden.py compares) after an intended change.
+golden: setup
+	UPDATE_GOLDEN=1 $(RUN) pytest -q tests/test_site_golden.py
 
 mutation: setup
 	$(RUN) python tests/mutation_run.py

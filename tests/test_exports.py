@@ -53,10 +53,10 @@ def query_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
 @pytest.mark.parametrize("table", PACKAGE.tables, ids=lambda t: t.name)
 def test_parquet_equals_the_csv_value_for_value(exported, table):
     path = exported / exports.PARQUET_DIR / f"{table.name}.parquet"
-    con = duckdb.connect()
-    columns = [name for name, *_ in con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()]
-    assert columns == table.field_names
-    assert query_rows(con, f"SELECT * FROM '{path}'") == csv_rows(table)
+    with duckdb.connect() as con:
+        columns = [n for n, *_ in con.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()]
+        assert columns == table.field_names
+        assert query_rows(con, f"SELECT * FROM '{path}'") == csv_rows(table)
 
 
 @pytest.mark.parametrize("table", PACKAGE.tables, ids=lambda t: t.name)
@@ -165,8 +165,13 @@ def test_the_readme_one_liners_run(tmp_path, monkeypatch):
     assert len(examples) == 2 and all("exports/" in code for code in examples)
     exports.write(REPO_ROOT, tmp_path / "exports")
     monkeypatch.chdir(tmp_path)
-    for code in examples:
-        namespace: dict = {}
-        exec(compile(code, "README.md", "exec"), namespace)
-        frames = [v for v in namespace.values() if isinstance(v, pd.DataFrame)]
-        assert frames and all(len(frame) > 0 for frame in frames), code
+    try:
+        for code in examples:
+            namespace: dict = {}
+            exec(compile(code, "README.md", "exec"), namespace)
+            frames = [v for v in namespace.values() if isinstance(v, pd.DataFrame)]
+            assert frames and all(len(frame) > 0 for frame in frames), code
+    finally:
+        # `duckdb.sql` opens DuckDB's default connection, whose threads would outlive the test:
+        # a process forked later (mutmut's workers) deadlocks on its first query.
+        duckdb.close()

@@ -219,21 +219,23 @@ def test_renamed_columns_and_no_reserved_word_for_a_column(package_repo):
     assert fields["memberships"][0] == "group_name" and "group" not in fields["memberships"]
     assert {"start_date", "end_date"} <= set(fields["projects"])
     assert not {"start", "end"} & set(fields["projects"])
-    reserved = {
-        row[0]
-        for row in duckdb.sql(
-            "SELECT keyword_name FROM duckdb_keywords() WHERE keyword_category = 'reserved'"
+    # A connection of its own, closed: no DuckDB threads outlive the test (mutmut forks).
+    with duckdb.connect(config={"threads": 1}) as con:
+        reserved = {
+            row[0]
+            for row in con.sql(
+                "SELECT keyword_name FROM duckdb_keywords() WHERE keyword_category = 'reserved'"
+            ).fetchall()
+        }
+        assert not [(t, f) for t, names in fields.items() for f in names if f in reserved]
+        # The renamed columns carry the values: a project's years and every project's group.
+        projects = con.sql(
+            f"SELECT start_date, end_date FROM '{package_repo}/curated/projects.csv' "
+            "WHERE project_id = 'ilo_fair_recruitment_central_america'"
         ).fetchall()
-    }
-    assert not [(t, f) for t, names in fields.items() for f in names if f in reserved]
-    # The renamed columns carry the values: a project's years and every project's group.
-    projects = duckdb.sql(
-        f"SELECT start_date, end_date FROM '{package_repo}/curated/projects.csv' "
-        "WHERE project_id = 'ilo_fair_recruitment_central_america'"
-    ).fetchall()
-    assert projects == [(2022, 2024)] or projects == [("2022", "2024")]
-    groups = duckdb.sql(
-        f"SELECT DISTINCT group_name FROM '{package_repo}/curated/memberships.csv' "
-        "WHERE role = 'project country'"
-    ).fetchall()
+        assert projects == [(2022, 2024)] or projects == [("2022", "2024")]
+        groups = con.sql(
+            f"SELECT DISTINCT group_name FROM '{package_repo}/curated/memberships.csv' "
+            "WHERE role = 'project country'"
+        ).fetchall()
     assert {"ilo_fair_recruitment_central_america"} <= {g for (g,) in groups}

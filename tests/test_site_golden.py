@@ -1,0 +1,122 @@
+"""The site's pages, byte for byte, against the committed copy in tests/golden/site/.
+
+test_site.py checks what every page must hold (links resolve, rows link to their lines,
+charts are honest); this test pins everything else a reader sees - wording, order, numbers in
+charts, attributes - so that a change to the site's code shows up as a reviewed diff of the
+pages. After an intended change (to the site's code or to the published package), refresh the
+copy with `make golden` (UPDATE_GOLDEN=1) and commit it with the change. `data/` (the package
+and its exports, tested in test_exports.py) and `assets/` (copied from pipeline/site/assets)
+are not kept here. The copy is kept with a line break between adjacent tags, so that its diffs
+are read line by line (the pages themselves are written on one line).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import site
+from pipeline.paths import REPO_ROOT
+
+GOLDEN = REPO_ROOT / "tests" / "golden" / "site"
+NOT_KEPT = ("data", "assets", *site.KEPT)
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    """Every file of a site folder but those of NOT_KEPT, by path relative to it, readable."""
+    return {
+        path.relative_to(folder).as_posix(): readable(path.read_bytes())
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.relative_to(folder).parts[0] not in NOT_KEPT
+    }
+
+
+def readable(page: bytes) -> bytes:
+    """A page with a line break between adjacent tags (pages are written on one line; text and
+    attribute values are escaped, so `><` is always between tags): diffs of a line or two."""
+    return page.replace(b"><", b">\n<")
+
+
+def first_difference(name: str, made: bytes, kept: bytes) -> str:
+    """'<name> line N: made <line> / golden <line>' for the first line that differs."""
+    made_lines, kept_lines = made.split(b"\n"), kept.split(b"\n")
+    for number, (a, b) in enumerate(zip(made_lines, kept_lines, strict=False), start=1):
+        if a != b:
+            return f"{name} line {number}: made {a[:160]!r} / golden {b[:160]!r}"
+    number = min(len(made_lines), len(kept_lines)) + 1
+    longer = "made" if len(made_lines) > len(kept_lines) else "golden"
+    return f"{name} line {number}: only the {longer} file goes on"
+
+
+def differences(made: dict[str, bytes], kept: dict[str, bytes]) -> list[str]:
+    """One line per file that is missing, unexpected or different."""
+    lines = [f"{name}: not made" for name in sorted(kept.keys() - made.keys())]
+    lines += [f"{name}: not in the golden copy" for name in sorted(made.keys() - kept.keys())]
+    lines += [
+        first_difference(name, made[name], kept[name])
+        for name in sorted(made.keys() & kept.keys())
+        if made[name] != kept[name]
+    ]
+    return lines
+
+
+def write_golden(made: dict[str, bytes]) -> None:
+    if GOLDEN.exists():
+        shutil.rmtree(GOLDEN)
+    for name, content in made.items():
+        (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+        (GOLDEN / name).write_bytes(content)
+
+
+def test_the_site_is_the_golden_copy(tmp_path):
+    site.generate(REPO_ROOT, tmp_path / "site")
+    made = site_files(tmp_path / "site")
+    assert made, "the site has no pages"
+    if os.environ.get("UPDATE_GOLDEN"):
+        write_golden(made)
+    found = differences(made, site_files(GOLDEN))
+    assert not found, (
+        f"{len(found)} file(s) of the site differ from tests/golden/site/ "
+        "(an intended change: `make golden` and commit the copy):\n" + "\n".join(found)
+    )
+
+
+@pytest.mark.parametrize(
+    ("made", "kept", "expected"),
+    [
+        (b"a\nb\nc", b"a\nx\nc", "p.html line 2: made b'b' / golden b'x'"),
+        (b"a\nb", b"a", "p.html line 2: only the made file goes on"),
+        (b"a", b"a\nb", "p.html line 2: only the golden file goes on"),
+    ],
+)
+def test_a_difference_is_named_by_file_and_line(made, kept, expected):
+    assert differences({"p.html": made}, {"p.html": kept}) == [expected]
+
+
+def test_missing_and_unexpected_files_are_named():
+    assert differences(
+        {"new.html": b"", "same.html": b"x"}, {"old.html": b"", "same.html": b"x"}
+    ) == [
+        "old.html: not made",
+        "new.html: not in the golden copy",
+    ]
+
+
+def test_pages_are_kept_a_tag_a_line():
+    assert readable(b"<p><b>a &gt;&lt; b</b></p>") == b"<p>\n<b>a &gt;&lt; b</b>\n</p>"
+
+
+def test_data_and_assets_are_not_kept(tmp_path):
+    for name in (
+        "index.html",
+        "data/x.csv",
+        "assets/site.css",
+        "screenshots/a.png",
+        "sources/a.html",
+    ):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(name.encode())
+    assert list(site_files(tmp_path)) == ["index.html", "sources/a.html"]
