@@ -154,11 +154,15 @@ def write(package_dir: Path, out_dir: Path) -> list[Path]:
     return [database, *write_parquet(database, package, parquet_dir)]
 
 
-def main(argv: list[str] | None = None) -> int:
+def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline.exports")
     parser.add_argument("--package", type=Path, default=REPO_ROOT, help="package folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments().parse_args(argv)
     for path in write(args.package, args.out):
         print(f"wrote {path}")
     return 0

@@ -10,7 +10,7 @@ from pipeline.paths import REPO_ROOT
 from pipeline.site import generate
 
 
-def main(argv: list[str] | None = None) -> int:
+def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline.site", description=__doc__)
     parser.add_argument(
         "--package", type=Path, default=REPO_ROOT, help="package folder (datapackage.json)"
@@ -22,7 +22,11 @@ def main(argv: list[str] | None = None) -> int:
         help="folder with raw/manifest.yaml and the raw files (default: --package)",
     )
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "site", help="site folder")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments().parse_args(argv)
     written = generate(args.package, args.out, args.sources_root)
     print(f"site: {len(written)} pages in {args.out} (open {args.out / 'index.html'})")
     return 0
