@@ -1,14 +1,16 @@
-"""The command lines of the site and the exports (`make site`, `make exports`), run in this
-process: their defaults, their options and what they print."""
+"""The command lines of the site, the exports and the release (`make site`, `make exports`,
+`make release`), run in this process: their defaults, their options and what they print."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
 import pytest
 
-from pipeline import exports, published
+from pipeline import __main__ as pipeline_cli
+from pipeline import buildlock, exports, published, release
 from pipeline.paths import REPO_ROOT
 from pipeline.site import __main__ as site_cli
 
@@ -61,3 +63,31 @@ def test_exports_names_every_file_it_writes(tmp_path, capsys):
     expected += [out / exports.PARQUET_DIR / f"{t.name}.parquet" for t in PACKAGE.tables]
     assert written == [str(path) for path in expected]
     assert all(path.is_file() for path in expected)
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (release.ReleaseDiffers("release 1.0.0 differs: curated/facts.csv"), ""),
+        (ValueError("version 2.0.0 has no CHANGELOG entry"), "release refused: "),
+    ],
+)
+def test_a_release_that_fails_says_why(monkeypatch, capsys, error, message):
+    def make_release(*_args):
+        raise error
+
+    monkeypatch.setattr(release, "make_release", make_release)
+    monkeypatch.setattr(buildlock, "held", lambda _folder: contextlib.nullcontext())
+    assert pipeline_cli.main(["release"]) == 1
+    assert capsys.readouterr().err == f"{message}{error}\n"
+
+
+def test_a_release_prints_what_it_did(monkeypatch, capsys):
+    held = []
+    monkeypatch.setattr(release, "make_release", lambda repo, dist: f"wrote {dist.name}")
+    monkeypatch.setattr(
+        buildlock, "held", lambda folder: held.append(folder) or contextlib.nullcontext()
+    )
+    assert pipeline_cli.main(["release"]) == 0
+    assert capsys.readouterr().out == "wrote dist\n"
+    assert held == [REPO_ROOT]

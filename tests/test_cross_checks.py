@@ -459,3 +459,17 @@ def test_a_misspelt_origin_key_in_the_manifest_is_refused(raw_copy):
     with pytest.raises(SourceError) as error:
         snapshot.verify(raw_copy)
     assert "(key 'documents.6.license')" in error.value.expected
+
+
+def test_a_figure_that_is_not_one_value_on_its_rows_is_refused_naming_where():
+    """A total repeated on each row must be the same on each: else the declaration's file and
+    check are named (the figure has no line of its own)."""
+    frame = pd.DataFrame(
+        {"total": [10, 11], "period_start": ["2017-01-01"] * 2, "period_end": ["2017-12-31"] * 2}
+    )
+    paper = cross_checks.PaperFigure(resource="roxham_road_totals", value="total")
+    with pytest.raises(SourceError) as error:
+        cross_checks.paper_figures(paper, frame, "cross_checks.yaml (a.b)")
+    assert str(error.value) == (
+        "cross_checks.yaml (a.b): expected one value of total on the rows; found '[10, 11]'"
+    )

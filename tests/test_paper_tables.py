@@ -143,3 +143,23 @@ def test_a_resettlement_period_that_is_no_month_is_refused_with_its_quote(docume
     assert (error.value.path, error.value.line) == (paper.path, 1021)
     assert error.value.expected == "a period 'Month YYYY to Month YYYY'"
     assert "From Janury 2015 to June 2020" in error.value.found
+
+
+def test_a_totals_line_with_a_stray_token_is_refused_naming_its_line(paper):
+    edited = edit_document(paper, "(Jan-Dec) 18,310", "(Jan-Dec) 18,310 approx.")
+    with pytest.raises(SourceError) as error:
+        paper_tables.parse_roxham_road(edited)
+    assert (error.value.path, error.value.expected) == (
+        paper.path,
+        "a Totals line '(Mon-Mon) <total>' for each year",
+    )
+    assert paper.text.split("\n")[error.value.line - 1].startswith("Totals")
+
+
+def test_a_short_table_3_row_names_the_columns_it_expects(paper):
+    with pytest.raises(SourceError) as error:
+        paper_tables.parse_mexico_claims(edit_document(paper, "2018 3157 190", "2018 3157"))
+    assert error.value.expected == (
+        "a Table 3 row 'YYYY' or 'YYYY (Month)' then 6 values "
+        "(Referred, Accepted, Rejected, Rate, Abandoned / Withdrawn, Backlog)"
+    )

@@ -794,3 +794,26 @@ def test_a_rule_that_cannot_fail_in_a_build_names_the_check_that_stops_it(
         assert failure.value.check.name == marked[check_id]
     else:
         assert marked[check_id].startswith("parse:")
+
+
+def test_a_failure_gives_its_note_and_a_known_discrepancy_does_not():
+    """A failed scope's note (a drift: the value it was accepted at) ends its message; a known
+    discrepancy's note is its reason, published in the table, not repeated in the warning."""
+    row = {
+        "check_id": "r.c",
+        "scope": "2019",
+        "expected": 10.0,
+        "observed": 12.0,
+        "allowed_min": float("nan"),
+        "allowed_max": 1.0,
+        "sources": "raw/a.txt:3",
+    }
+    rows = pd.DataFrame(
+        [
+            {**row, "status": engine.STATUS_FAIL, "note": "drifted"},
+            {**row, "status": engine.STATUS_FAIL, "note": float("nan")},
+            {**row, "status": engine.STATUS_KNOWN, "note": "the paper's own error"},
+        ]
+    )
+    line = "r.c [2019]: expected 10, observed 12 (allowed -inf to 1.0) from raw/a.txt:3"
+    assert reconcile.failure_message(rows) == f"{line} - drifted; {line}; {line}"

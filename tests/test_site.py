@@ -12,6 +12,7 @@ from functools import cache
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -467,3 +468,23 @@ def test_known_discrepancies_are_listed_per_rule_with_the_lines_they_cite(site_d
         assert section.count(f"<p><code>{check_id}</code>: ") == 1, check_id
     # Every scope names the lines it cites, as links into the source viewer.
     assert section.count('<span class="source">Source: <a href="sources/') == len(known)
+
+
+@pytest.mark.parametrize(
+    ("rows", "content"),
+    [
+        ({"reconciliation": [{"status": "pass"}]}, "<p>None.</p>"),
+        ({}, "<p>This package has no reconciliation table.</p>"),
+    ],
+)
+def test_the_index_says_when_there_is_no_known_discrepancy(rows, content):
+    section = site_pages.discrepancies_section(SimpleNamespace(rows=rows))
+    assert section.endswith(f"{content}</section>")
+
+
+@pytest.mark.parametrize(
+    ("value", "label"),
+    [(1234.0, "1,234"), (1234.5, "1,234.5"), (0.25, "0.25"), (2.001, "2"), (1234.567, "1,234.57")],
+)
+def test_chart_labels_drop_needless_decimals(value, label):
+    assert svg.number(value) == label
