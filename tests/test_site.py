@@ -488,3 +488,32 @@ def test_the_index_says_when_there_is_no_known_discrepancy(rows, content):
 )
 def test_chart_labels_drop_needless_decimals(value, label):
     assert svg.number(value) == label
+
+
+@pytest.mark.parametrize(
+    ("maximum", "expected"),
+    [(0, [0.0, 1.0]), (-3, [0.0, 1.0]), (7, [0, 2, 4, 6, 8]), (100, [0, 20, 40, 60, 80, 100])],
+)
+def test_ticks_are_round_and_reach_the_maximum(maximum, expected):
+    assert svg.ticks(maximum) == expected
+
+
+def test_a_negative_bar_is_refused():
+    with pytest.raises(ValueError, match=r"negative values in \['s'\]: bars start at zero"):
+        svg.column_chart(
+            "t", ["a"], [svg.Series("s", (-1.0,), svg.BLUE)], value_label="u", category_label="c"
+        )
+
+
+def test_only_http_urls_become_links_and_nothing_else_is_rendered():
+    assert site_pages.external_link("x", "https://a.org") == '<a href="https://a.org">x</a>'
+    assert site_pages.external_link("<x>", "javascript:alert(1)") == "&lt;x&gt;"
+    assert site_pages.external_link("x", None) == "x"
+    with pytest.raises(TypeError, match="cannot render object as HTML"):
+        render(object())
+
+
+def test_a_text_not_shown_has_no_lines():
+    document = site.model.Document("d", "raw/d.txt", {}, None)
+    assert document.lines == []
+    assert site.model.Document("d", "raw/d.txt", {}, "a\nb\n").lines == ["a", "b"]
