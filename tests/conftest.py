@@ -68,6 +68,11 @@ def run_build(
             text=True,
             check=False,
         )
+    return run_main(args, env)
+
+
+def run_main(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`python -m pipeline <args>` in this process with `env` set for its duration."""
     from pipeline.__main__ import main
 
     stdout, stderr = io.StringIO(), io.StringIO()

@@ -1,18 +1,24 @@
-"""The command lines of the site, the exports and the release (`make site`, `make exports`,
-`make release`), run in this process: their defaults, their options and what they print."""
+"""The command lines, run in this process (so that code mutation testing sees them): the site
+and the exports (`make site`, `make exports`), and the commands of `python -m pipeline` that the
+build tests do not run (release, build-recorded, snapshot, docs, dev, a refused build): their
+defaults, their options and what they print."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline import __main__ as pipeline_cli
-from pipeline import buildlock, exports, published, release
+from pipeline import buildlock, exports, published, release, snapshot, stamp
 from pipeline.paths import REPO_ROOT
 from pipeline.site import __main__ as site_cli
+from tests.conftest import PAPER_FILE, package_bytes, replace_in_raw, run_main
 
 PACKAGE = published.Package.load(REPO_ROOT)
 
@@ -91,3 +97,101 @@ def test_a_release_prints_what_it_did(monkeypatch, capsys):
     assert pipeline_cli.main(["release"]) == 0
     assert capsys.readouterr().out == "wrote dist\n"
     assert held == [REPO_ROOT]
+
+
+# --- python -m pipeline: the commands a build test does not run -------------------------------
+
+
+def recorded_build(raw: Path, out: Path, home: Path) -> subprocess.CompletedProcess:
+    env = {"CLM_RAW_DIR": str(raw), "CLM_OUT_DIR": str(out), "DAGSTER_HOME": str(home)}
+    return run_main(["build-recorded"], env)
+
+
+def test_a_recorded_build_publishes_and_stores_its_run(tmp_path, fresh_build):
+    out, home = tmp_path / "out", tmp_path / "dagster_home"
+    out.mkdir()
+    done = recorded_build(REPO_ROOT / "raw", out, home)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"built, published to {out} and recorded in {home}\n"
+    assert package_bytes(out) == package_bytes(fresh_build)
+    assert (home / "dagster.yaml").read_text(encoding="utf-8") == pipeline_cli.DAGSTER_YAML
+    assert not (out / stamp.STAMP_FILE).exists()  # the stamp vouches only for `build`
+
+
+def test_a_recorded_build_that_fails_names_the_step_and_publishes_nothing(raw_copy, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    replace_in_raw(raw_copy, "2015 111 40 39 50% 12 78", "2015 111 40 39 50% 12 98")
+    failed = recorded_build(raw_copy, out, tmp_path / "dagster_home")
+    assert failed.returncode == 1
+    first, second = failed.stderr.splitlines()
+    assert first.startswith(
+        "build failed: step reconciliation: check mexico__backlog_stock_flow failed: "
+        "mexico.backlog_stock_flow [2015]: expected "
+    ), first
+    assert second == "nothing was published: curated/ and datapackage.json are unchanged"
+    assert sorted(p.name for p in out.iterdir()) == [".build-lock"]
+
+
+def test_snapshot_names_the_changed_files(raw_copy):
+    replace_in_raw(raw_copy, "Peru 1.5 3.3 57", "Peru 1.6 3.3 57", resnapshot=False)
+    done = run_main(["snapshot"], {"CLM_RAW_DIR": str(raw_copy)})
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == [
+        f"changed: raw/{PAPER_FILE}",
+        f"1 file(s) changed; checksums recorded in raw/{snapshot.MANIFEST_NAME}",
+    ]
+    assert snapshot.take(raw_copy)  # verifies against the new checksums
+
+
+@pytest.mark.parametrize(("results", "code"), [({"a": True, "b": True}, 0), ({"a": False}, 1)])
+def test_docs_says_which_suites_passed(monkeypatch, capsys, results, code):
+    from pipeline import consumer_checks
+
+    monkeypatch.setattr(consumer_checks, "run", lambda repo, docs_dir: results)
+    assert pipeline_cli.main(["docs"]) == code
+    lines = [f"{'passed' if ok else 'FAILED'}: {name}" for name, ok in results.items()]
+    lines.append(f"Data Docs: {REPO_ROOT / 'build-docs' / 'index.html'}")
+    assert capsys.readouterr().out.splitlines() == lines
+
+
+def test_dev_starts_the_dagster_ui_on_the_project(monkeypatch, tmp_path):
+    started = []
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(os, "execvp", lambda file, args: started.append((file, args)))
+    pipeline_cli.main(["dev"])
+    assert started == [("dagster", ["dagster", "dev", "-m", "pipeline.definitions"])]
+    assert (tmp_path / "home" / "dagster.yaml").is_file()
+
+
+HOLD_LOCK = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.pwrite(fd, f"{os.getpid()}\\n".encode(), 0)
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_busy_build_is_refused_at_once_with_no_wait(tmp_path):
+    """Another process holds the lock (within a process the lock is re-entrant)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = buildlock.lock_path(out)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(lock)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline() == "held\n"
+        env = {"CLM_RAW_DIR": str(REPO_ROOT / "raw"), "CLM_OUT_DIR": str(out)}
+        for command in ("build", "build-recorded"):
+            refused = run_main([command, "--no-wait"], env)
+            assert refused.returncode == buildlock.EXIT_BUSY
+            assert refused.stderr == (
+                f"build refused: {lock}: another build (pid {holder.pid}) is running; "
+                "not waiting (--no-wait)\n"
+            )
+    finally:
+        holder.kill()
+        holder.wait()
