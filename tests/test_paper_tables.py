@@ -163,3 +163,105 @@ def test_a_short_table_3_row_names_the_columns_it_expects(paper):
         "a Table 3 row 'YYYY' or 'YYYY (Month)' then 6 values "
         "(Referred, Accepted, Rejected, Rate, Abandoned / Withdrawn, Backlog)"
     )
+
+
+# Each refusal of a table's structure, with the line it names and what it expected (the caption
+# lines: Table 1 306, Table 2 649, Table 3 1176; Table 3's header 1227, its rows 1231-1239).
+REFUSALS = [
+    (
+        paper_tables.parse_remittances,
+        "the Caribbean, 2019”",
+        "the Caribbean”",
+        306,
+        "a caption ending with the year",
+    ),
+    (
+        paper_tables.parse_remittances,
+        "Total (billions USD) From Canada",
+        "Total (billions USD) Canada",
+        330,
+        "a header made of the columns "
+        "['% of GDP', 'Total (billions USD)', 'From Canada (millions USD)']",
+    ),
+    (paper_tables.parse_remittances, "Jamaica 16.4", "16.4 Jamaica", 336, None),
+    (
+        paper_tables.parse_roxham_road,
+        "“Top 25 Countries",
+        "“Leading Countries",
+        649,
+        "'Top N' in the Table 2 caption",
+    ),
+    (
+        paper_tables.parse_roxham_road,
+        "Haiti 865",
+        "865 Haiti",
+        691,
+        "a country name before each number",
+    ),
+    (
+        paper_tables.parse_roxham_road,
+        "Angola 150",
+        "Angola",
+        691,
+        "a number after each country name",
+    ),
+    (
+        paper_tables.parse_mexico_claims,
+        "Jan 2013 – March 2020”",
+        "2013 – 2020”",
+        1176,
+        "a caption ending with its period 'Mon YYYY – Month YYYY'",
+    ),
+    (
+        paper_tables.parse_mexico_claims,
+        "Jan 2013 – March 2020”",
+        "Jab 2013 – March 2020”",
+        1176,
+        "a caption period starting with a month name",
+    ),
+    (
+        paper_tables.parse_mexico_claims,
+        "Year Referred Accepted Rejected Rate",
+        "Year Referred Accepted Refused Rate",
+        1227,
+        None,
+    ),
+    (
+        paper_tables.parse_mexico_claims,
+        "2014 86 28 43 39.50% 9 58",
+        "2014 86 28 43 39.5.0% 9 58",
+        1232,
+        "a number in column acceptance_rate_pct",
+    ),
+    (
+        paper_tables.parse_mexico_claims,
+        "2014 86 28 43 39.50% 9 58",
+        "2014 86 28 43 39.50 9% 58",
+        1232,
+        "a percentage in the Rate column and whole numbers elsewhere",
+    ),
+    (
+        paper_tables.parse_mexico_claims,
+        "2020 (March) 1518",
+        "2020 (Marsh) 1518",
+        1239,
+        "a Table 3 row's year and month name, e.g. '2020 (March)'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("parser", "old", "new", "line", "expected"), REFUSALS)
+def test_a_table_structure_is_refused_naming_its_line(paper, parser, old, new, line, expected):
+    with pytest.raises(SourceError) as error:
+        parser(edit_document(paper, old, new))
+    assert (error.value.path, error.value.line) == (paper.path, line), str(error.value)
+    if expected is not None:
+        assert error.value.expected == expected, str(error.value)
+
+
+def test_table_3_needs_a_row_under_its_header(paper):
+    rows = "\n".join(paper.lines[1230:1239])
+    assert rows.startswith("2013 128") and rows.endswith("191 7427")
+    with pytest.raises(SourceError) as error:
+        paper_tables.parse_mexico_claims(edit_document(paper, rows, ""))
+    assert error.value.expected == "at least one row under the Table 3 header"
