@@ -817,3 +817,71 @@ def test_a_failure_gives_its_note_and_a_known_discrepancy_does_not():
     )
     line = "r.c [2019]: expected 10, observed 12 (allowed -inf to 1.0) from raw/a.txt:3"
     assert reconcile.failure_message(rows) == f"{line} - drifted; {line}; {line}"
+
+
+def small_rule_with(kind: str, **changes):
+    """The small case of `kind` with some of its parameters changed."""
+    entry = {"check_id": f"test.{kind}", "description": kind, "resources": [], "kind": kind}
+    parameters = {**KIND_CASES[kind][0], **changes}
+    return declared.validate(RuleFile, {"rules": [{**entry, **parameters}]}, "test").rules[0]
+
+
+def set_column(table: str, column: str, values: list) -> Callable[[dict], None]:
+    return lambda t: t[table].__setitem__(column, values)
+
+
+# (kind, changed parameters, how to change the small tables, the reason in the message)
+UNEVALUABLE = [
+    (
+        "rate_of_counts",
+        {},
+        lambda t: (counts_cell(2019, 1, "yes", 0)(t), counts_cell(2019, 1, "no", 0)(t)),
+        "scope '2019 1': yes + no is 0",
+    ),
+    (
+        "rate_of_counts",
+        {},
+        counts_cell(2020, 2, "rate_as_printed", None),
+        "scope '2020 2': the printed rate is undefined",
+    ),
+    (
+        "stock_flow",
+        {},
+        set_column("counts", "seq", [1, 2, 2, 4]),
+        "seq must be defined and unique to order the rows (repeated: [2])",
+    ),
+    (
+        "same_members",
+        {"documents": ["three", "four"]},
+        lambda t: None,
+        "members: no row from ['three', 'four']",
+    ),
+    (
+        "unique_per_group",
+        {"column": "label"},
+        lambda t: None,
+        "table 'counts' has no column 'label'",
+    ),
+    (
+        "sql",
+        {"query": "SELECT name AS scope, whole AS expected FROM counts"},
+        lambda t: None,
+        "the query must return rows with ['scope', 'expected', 'observed', 'document_id', "
+        "'line_start', 'line_end']; missing ['observed', 'document_id', 'line_start', 'line_end']",
+    ),
+    (
+        "row_subset",
+        {"scope": "{year}"},
+        lambda t: None,
+        "scope '2019' is evaluated twice",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "changes", "change_tables", "reason"), UNEVALUABLE)
+def test_a_rule_that_cannot_be_evaluated_says_why(kind, changes, change_tables, reason):
+    tables = copy.deepcopy(small_tables())
+    change_tables(tables)
+    with pytest.raises(reconcile.RuleError) as error:
+        reconcile.reconcile(tables, [small_rule_with(kind, **changes)], {"doc": "raw/doc.txt"})
+    assert str(error.value) == f"reconciliation rule test.{kind} could not be evaluated: {reason}"
