@@ -94,3 +94,24 @@ def test_parse_range_reads_both_bounds(printed, bounds):
 def test_parse_range_rejects_what_is_no_range_from_low_to_high(bad):
     with pytest.raises(ValueError):
         parse_range(bad)
+
+
+@pytest.mark.parametrize(
+    ("parse", "printed", "message"),
+    [
+        (parse_integer, "1" * 15, None),
+        (parse_integer, "1" * 16, "not a printed integer of a sensible size: '1111111111111111'"),
+        (parse_integer, "1,23", "not a printed integer: '1,23'"),
+        (parse_decimal, "9" * 308, None),
+        (parse_decimal, "9" * 309, f"not a printed number of a sensible size: '{'9' * 309}'"),
+        (parse_decimal, "1.2.3", "not a printed number: '1.2.3'"),
+        (month_year, "June", "not a month and year: 'June'"),
+    ],
+)
+def test_a_number_beyond_its_bounds_is_refused_with_its_text(parse, printed, message):
+    if message is None:
+        assert parse(printed) == float(printed)
+    else:
+        with pytest.raises(ValueError) as error:
+            parse(printed)
+        assert str(error.value) == message
