@@ -237,3 +237,33 @@ def test_a_package_frictionless_refuses_is_not_published(tmp_path, old_and_new):
     assert "facts" in caught.value.found and "maybe" in caught.value.found, caught.value.found
     assert package_bytes(out) == before
     assert sorted(p.name for p in out.iterdir()) == CLEAN
+
+
+@pytest.mark.parametrize("content", ["not json", "{}", "[1]"])
+def test_an_unreadable_journal_is_refused_naming_it(tmp_path, content):
+    (tmp_path / journal.JOURNAL).write_text(content)
+    with pytest.raises(journal.JournalError) as error:
+        journal.recover(tmp_path)
+    assert str(error.value).startswith(f"{tmp_path / journal.JOURNAL}: unreadable journal (")
+    assert str(error.value).endswith("); remove it by hand")
+
+
+def test_nothing_to_recover_in_a_folder_that_does_not_exist(tmp_path):
+    assert journal.recover(tmp_path / "none") == []
+
+
+def test_mismatches_name_a_missing_changed_or_undescribed_file(fresh_build, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(fresh_build / "curated", out / "curated")
+    shutil.copy(fresh_build / "datapackage.json", out / "datapackage.json")
+    assert journal.mismatches(out) == []
+    (out / "curated" / "facts.csv").unlink()
+    with (out / "curated" / "events.csv").open("a", encoding="utf-8") as events:
+        events.write("x")
+    (out / "curated" / "extra.csv").write_text("a\n")
+    assert sorted(journal.mismatches(out)) == [
+        "curated/events.csv: sha256 differs from the descriptor",
+        "curated/events.csv: size differs from the descriptor",
+        "curated/facts.csv: missing",
+        "curated/extra.csv: not in the descriptor",
+    ]

@@ -44,3 +44,14 @@ def test_a_bad_manifest_is_refused_naming_the_key(raw_copy, old, new, key):
         snapshot.verify(raw_copy)
     assert error.value.path == str(manifest)
     assert f"(key {key!r})" in error.value.expected
+
+
+def test_a_missing_manifest_or_file_is_named_exactly(raw_copy):
+    (raw_copy / PAPER_FILE).unlink()
+    with pytest.raises(SourceError) as error:
+        snapshot.verify(raw_copy)
+    assert str(error.value) == f"raw/{PAPER_FILE}: expected the raw file listed in the manifest"
+    (raw_copy / snapshot.MANIFEST_NAME).unlink()
+    with pytest.raises(SourceError) as error:
+        snapshot.verify(raw_copy)
+    assert str(error.value) == f"{raw_copy / snapshot.MANIFEST_NAME}: expected a snapshot manifest"
