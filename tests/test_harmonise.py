@@ -91,3 +91,9 @@ def test_document_order_follows_sources_yaml_then_document_id():
 def test_a_declared_name_that_is_not_an_iso3_code_is_refused():
     with pytest.raises(ValueError, match="not an ISO3 code"):
         harmonise.CountryNames(not_a_country={}, also_printed={"United States": ("US",)})
+
+
+def test_one_name_or_none_is_mapped_like_many():
+    assert harmonise.iso3_of(["Haiti"]) == {"Haiti": "HTI"}
+    assert harmonise.iso3_of(["Haiti", "Haiti", "Mexico"]) == {"Haiti": "HTI", "Mexico": "MEX"}
+    assert harmonise.iso3_of([]) == {}

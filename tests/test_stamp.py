@@ -67,3 +67,9 @@ def test_an_input_edited_during_the_build_rebuilds(repo: Paths):
     append(repo.raw_dir / "manifest.yaml", "\n")
     stamp.record(repo, before)  # the digest taken when the build started
     assert not stamp.up_to_date(repo)
+
+
+def test_outputs_not_yet_published_digest_as_missing(tmp_path: Path):
+    assert stamp.outputs_digest(Paths(REPO / "raw", tmp_path)) == "missing"
+    (tmp_path / "datapackage.json").write_text("{}")
+    assert stamp.outputs_digest(Paths(REPO / "raw", tmp_path)) != "missing"

@@ -103,3 +103,11 @@ def test_legend_bullets_and_slide_field_labels_open_a_block():
     assert sentence_of(legend, "funded") == "**Legend:** ● **A** funded projects."
     slide = RawDocument("d", "raw/d.txt", "*Partners:* A, B, C\n\n*Missions :* D and E\n")
     assert sentence_of(slide, "A, B") == "*Partners:* A, B, C"
+
+
+@pytest.mark.parametrize("line", [2, 9])
+def test_an_offset_of_a_line_not_in_the_flattened_text_is_refused(line):
+    document = RawDocument("d", "raw/d.txt", "a\n\nb\n")  # a blank line is not flattened
+    assert document.offset_of(3, 1) == 2
+    with pytest.raises(ValueError, match=rf"^line {line} is not in the flattened text$"):
+        document.offset_of(line, 1)
