@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from pipeline import dictionary, publish, runner, schemas
@@ -81,3 +82,10 @@ def test_the_build_rewrites_the_readme_block_only_where_there_is_one(tmp_path):
     paths.readme.write_text("no block here\n", encoding="utf-8")
     assert runner.refresh_readme(paths, reconciliation) is False
     assert paths.readme.read_text(encoding="utf-8") == "no block here\n"
+
+
+def test_a_release_without_known_discrepancies_says_so():
+    reconciliation = pd.DataFrame({"status": ["pass", "fail"], "check_id": ["a", "b"]})
+    assert dictionary.known_discrepancies_markdown(reconciliation) == (
+        "No known discrepancies in this release.\n"
+    )

@@ -221,3 +221,22 @@ def test_release_differences_name_resources_then_members_then_the_zip():
         "zip: z1 released, z2 rebuilt (the release record has no per-member hashes: a member "
         "other than the resources, or the zip's layout, differs)"
     ]
+
+
+def test_a_new_version_without_its_changelog_entry_is_not_released(tmp_path):
+    (tmp_path / "package").mkdir()
+    package_dir = copy_package(tmp_path / "package")
+    descriptor = json.loads((package_dir / "datapackage.json").read_text())
+    descriptor["version"] = "99.0.0"
+    (package_dir / "datapackage.json").write_text(json.dumps(descriptor))
+    with pytest.raises(ValueError) as error:
+        release.make_release(package_dir, tmp_path / "dist")
+    assert str(error.value).startswith("CHANGELOG.md has no entry for version 99.0.0")
+    assert not (tmp_path / "dist").exists()
+    assert not (release.RELEASES / "99.0.0.json").exists()
+
+
+@pytest.mark.parametrize("version", ["1.0", "v1.0.0", "1.0.0-rc1", ""])
+def test_a_version_that_is_not_semantic_is_refused(version):
+    with pytest.raises(ValueError, match=rf"^not a semantic version: {version!r}$"):
+        release.parse_version(version)
