@@ -499,3 +499,35 @@ def test_an_events_quote_above_its_date_line_chooses_it() -> None:
     )
     # Both 2019s are on the event's date line and in its quote (which starts a line above).
     assert found["accounted_by"].tolist() == ["events:e", "events:e", "facts:f"]
+
+
+def anchored_rule(after: str | None, before: str | None) -> rules.Rule:
+    return rules.Rule(
+        id="between",
+        status="skipped",
+        reason="numbers between two lines",
+        pattern=r"[0-9]+",
+        after=after,
+        before=before,
+    )
+
+
+def test_a_rule_applies_from_its_after_line_up_to_its_before_line() -> None:
+    text = "1 a\nB 2\nC 3\nD 4\nB 5\n"
+    spans = anchored_rule("^B", "^D").spans(doc(text), "here")
+    assert [text[start:end] for start, end in spans] == ["2", "3"]
+    assert len(anchored_rule(None, "^C").spans(doc(text), "here")) == 2  # 1 and 2
+    assert len(anchored_rule("^D", None).spans(doc(text), "here")) == 2  # 4 and 5
+
+
+@pytest.mark.parametrize(
+    ("after", "before", "key", "pattern"),
+    [("^X", None, "after", "^X"), ("^C", "^B", "before", "^B")],
+)
+def test_an_anchor_not_found_is_refused_naming_the_rule(after, before, key, pattern) -> None:
+    """`before` is looked for from the `after` line on: a B above C is not found."""
+    with pytest.raises(SourceError) as error:
+        anchored_rule(after, before).spans(doc("B 1\nC 2\n"), "rules.yaml")
+    assert str(error.value) == (
+        f"raw/d.txt: expected the {key} anchor of rule 'between' (rules.yaml); found {pattern!r}"
+    )
