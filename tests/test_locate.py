@@ -282,3 +282,11 @@ def test_a_declaration_files_locators_are_its_locator_fields_and_list_items():
         title=locator("t", "title"), items=[locator("a", "first"), locator("b", "second")]
     )
     assert [found.id for found in mixed.locators()] == ["title", "first", "second"]
+
+
+def test_a_skip_hiding_a_quoted_line_names_that_line_not_the_first():
+    """The hidden line is one the pattern reads but no group is on: the error names it."""
+    document = RawDocument("c", "raw/c.txt", "In 2019, 5 people\ncrossed the border. Then more.")
+    with pytest.raises(SourceError) as error:
+        locate.locate(document, locator(r"(?P<value>\d+) people\s+crossed", skip=r"^crossed the"))
+    assert (error.value.line, error.value.found) == (2, "line 2 skipped")

@@ -106,6 +106,8 @@ def test_parse_range_rejects_what_is_no_range_from_low_to_high(bad):
         (parse_decimal, "9" * 309, f"not a printed number of a sensible size: '{'9' * 309}'"),
         (parse_decimal, "1.2.3", "not a printed number: '1.2.3'"),
         (month_year, "June", "not a month and year: 'June'"),
+        (parse_range, "4-3", "not a range from low to high: '4-3'"),
+        (parse_range, "4", "not a printed range: '4'"),
     ],
 )
 def test_a_number_beyond_its_bounds_is_refused_with_its_text(parse, printed, message):

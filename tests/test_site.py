@@ -517,3 +517,10 @@ def test_a_text_not_shown_has_no_lines():
     document = site.model.Document("d", "raw/d.txt", {}, None)
     assert document.lines == []
     assert site.model.Document("d", "raw/d.txt", {}, "a\nb\n").lines == ["a", "b"]
+
+
+def test_a_text_not_redistributed_says_why_in_a_withheld_note():
+    document = site.model.Document("d", "raw/d.txt", {"redistribution": "Not redistributed."}, None)
+    note = "".join(site_pages.text_section(document))
+    assert note.startswith('<p class="withheld">'), note
+    assert "<code>raw/d.txt</code>:&lt;line&gt; in the tables." in note

@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from pipeline import snapshot
@@ -55,3 +58,25 @@ def test_a_missing_manifest_or_file_is_named_exactly(raw_copy):
     with pytest.raises(SourceError) as error:
         snapshot.verify(raw_copy)
     assert str(error.value) == f"{raw_copy / snapshot.MANIFEST_NAME}: expected a snapshot manifest"
+
+
+def test_a_file_that_grows_past_the_limit_after_its_size_was_read_is_refused(raw_copy, monkeypatch):
+    grown = raw_copy / PAPER_FILE
+    grown.write_bytes(b"x" * (snapshot.MAX_RAW_BYTES + 1))
+    real_stat = Path.stat
+
+    def stat_before_growing(path: Path, **kwargs) -> os.stat_result:
+        status = real_stat(path, **kwargs)
+        if path != grown:
+            return status
+        fields = list(status[:10])
+        fields[6] = 1  # st_size: the size the file had when its size was read
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(Path, "stat", stat_before_growing)
+    with pytest.raises(SourceError) as error:
+        snapshot.verify(raw_copy)
+    assert str(error.value) == (
+        f"raw/{PAPER_FILE}: expected a file of at most {snapshot.MAX_RAW_BYTES} bytes; "
+        "found 'a file growing past it'"
+    )
