@@ -387,6 +387,15 @@ def test_a_misspelt_key_is_refused_naming_file_and_key(case, tmp_path):
             lambda d: d["comparisons"][2]["paper"].pop("each_row_by"),
             "paper_region needs paper.each_row_by",
         ),
+        (
+            lambda d: d["region_mapping"]["unexplained"].update(regions=[], without_region=[]),
+            "a group needs regions or without_region",
+        ),
+        (
+            lambda d: d["comparisons"][2]["series"].update(table="rcmp_interceptions"),
+            r"series.origins paper_region needs the series of region_mapping "
+            r"\(unhcr_resettlement_arrivals\), not rcmp_interceptions",
+        ),
     ],
 )
 def test_inconsistent_declarations_are_refused(tmp_path, change, problem):

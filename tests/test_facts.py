@@ -409,3 +409,9 @@ def test_a_rank_word_is_read_by_the_locator_not_declared(documents):
     declarations = facts.load_facts()
     with pytest.raises(SourceError, match="canada_rank_among_resettlement_countries"):
         facts.extract_facts({**documents, "working_paper_2020": paper}, declarations)
+
+
+def test_a_bound_and_a_qualifier_together_are_refused():
+    with pytest.raises(ValidationError, match="a bound gives the qualifier: declare `bound` or"):
+        edited("stca_denied_entry", bound="lower", qualifier="approximately")
+    assert edited("stca_denied_entry", bound="lower", qualifier=None).bound == "lower"
