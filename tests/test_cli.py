@@ -168,28 +168,31 @@ HOLD_LOCK = """
 import fcntl, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
 fcntl.flock(fd, fcntl.LOCK_EX)
-os.pwrite(fd, f"{os.getpid()}\\n".encode(), 0)
+if sys.argv[2] == "pid":
+    os.pwrite(fd, f"{os.getpid()}\\n".encode(), 0)
 print("held", flush=True)
 time.sleep(120)
 """
 
 
-def test_a_busy_build_is_refused_at_once_with_no_wait(tmp_path):
-    """Another process holds the lock (within a process the lock is re-entrant)."""
+@pytest.mark.parametrize("writes_pid", [True, False])
+def test_a_busy_build_is_refused_at_once_with_no_wait(tmp_path, writes_pid):
+    """Another process holds the lock (within a process the lock is re-entrant), with its pid
+    written or not yet."""
     out = tmp_path / "out"
     out.mkdir()
     lock = buildlock.lock_path(out)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(lock)], stdout=subprocess.PIPE, text=True
-    )
+    argv = [sys.executable, "-c", HOLD_LOCK, str(lock), "pid" if writes_pid else "no pid"]
+    holder = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline() == "held\n"
+        who = f"pid {holder.pid}" if writes_pid else "a process that has not written its pid yet"
         env = {"CLM_RAW_DIR": str(REPO_ROOT / "raw"), "CLM_OUT_DIR": str(out)}
         for command in ("build", "build-recorded"):
             refused = run_main([command, "--no-wait"], env)
             assert refused.returncode == buildlock.EXIT_BUSY
             assert refused.stderr == (
-                f"build refused: {lock}: another build (pid {holder.pid}) is running; "
+                f"build refused: {lock}: another build ({who}) is running; "
                 "not waiting (--no-wait)\n"
             )
     finally:

@@ -98,3 +98,19 @@ def test_a_check_result_carries_its_severity_description_and_details():
     assert warned.metadata["details"].value == details.to_markdown(index=False)
     failed = _check_result(check, CheckOutcome(False, "error", "broken"))
     assert failed.severity == AssetCheckSeverity.ERROR and "details" not in failed.metadata
+
+
+def test_an_asset_with_a_schema_shows_its_columns_and_one_without_shows_none():
+    from dagster import AssetKey
+
+    from pipeline import checks, schemas
+    from pipeline.definitions import defs
+    from pipeline.registry import registered
+
+    for name in registered():
+        metadata = defs.get_assets_def(AssetKey(name)).metadata_by_key[AssetKey(name)]
+        if name in checks.declared_schemas():
+            columns = metadata["dagster/column_schema"].columns
+            assert [c.name for c in columns] == [f.name for f in schemas.load(name).fields]
+        else:
+            assert "dagster/column_schema" not in metadata, name

@@ -796,6 +796,9 @@ def test_a_rule_that_cannot_fail_in_a_build_names_the_check_that_stops_it(
         assert marked[check_id].startswith("parse:")
 
 
+NAN = float("nan")
+
+
 def test_a_failure_gives_its_note_and_a_known_discrepancy_does_not():
     """A failed scope's note (a drift: the value it was accepted at) ends its message; a known
     discrepancy's note is its reason, published in the table, not repeated in the warning."""
@@ -804,19 +807,27 @@ def test_a_failure_gives_its_note_and_a_known_discrepancy_does_not():
         "scope": "2019",
         "expected": 10.0,
         "observed": 12.0,
-        "allowed_min": float("nan"),
+        "allowed_min": NAN,
         "allowed_max": 1.0,
         "sources": "raw/a.txt:3",
     }
     rows = pd.DataFrame(
         [
             {**row, "status": engine.STATUS_FAIL, "note": "drifted"},
-            {**row, "status": engine.STATUS_FAIL, "note": float("nan")},
+            {**row, "status": engine.STATUS_FAIL, "note": NAN},
             {**row, "status": engine.STATUS_KNOWN, "note": "the paper's own error"},
+            {
+                **row,
+                "status": engine.STATUS_FAIL,
+                "note": NAN,
+                "allowed_min": 2.0,
+                "allowed_max": NAN,
+            },
         ]
     )
     line = "r.c [2019]: expected 10, observed 12 (allowed -inf to 1.0) from raw/a.txt:3"
-    assert reconcile.failure_message(rows) == f"{line} - drifted; {line}; {line}"
+    unbounded = "r.c [2019]: expected 10, observed 12 (allowed 2.0 to inf) from raw/a.txt:3"
+    assert reconcile.failure_message(rows) == f"{line} - drifted; {line}; {line}; {unbounded}"
 
 
 def small_rule_with(kind: str, **changes):

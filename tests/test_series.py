@@ -144,8 +144,13 @@ def test_a_province_above_the_total_of_its_month_is_refused(rcmp):
     values = cells(rcmp, int(row["line_start"]))
     values[3] = str(int(total["rcmp_interceptions"]) + 1)
     bad = with_line(rcmp, int(row["line_start"]), joined(values))
-    with pytest.raises(SourceError, match=rf"^{bad.path}:{row['line_start']}: expected Quebec at"):
+    with pytest.raises(SourceError) as error:
         series.parse_rcmp_interceptions(bad)
+    assert str(error.value) == (
+        f"{bad.path}:{row['line_start']}: expected Quebec at most the '{series.RCMP_TOTAL}' of "
+        f"the month ({total['rcmp_interceptions']}, line {total['line_start']}); "
+        f"found '{values[3]}'"
+    )
 
 
 def test_a_province_month_without_its_total_is_refused(rcmp):
