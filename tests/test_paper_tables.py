@@ -183,6 +183,13 @@ REFUSALS = [
         "a header made of the columns "
         "['% of GDP', 'Total (billions USD)', 'From Canada (millions USD)']",
     ),
+    (
+        paper_tables.parse_remittances,
+        "Country % of GDP",
+        "Nation % of GDP",
+        306,
+        "the header row of Table 1 ('Country ...')",
+    ),
     (paper_tables.parse_remittances, "Jamaica 16.4", "16.4 Jamaica", 336, None),
     (
         paper_tables.parse_roxham_road,

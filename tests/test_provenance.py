@@ -239,3 +239,12 @@ def test_renamed_columns_and_no_reserved_word_for_a_column(package_repo):
             "WHERE role = 'project country'"
         ).fetchall()
     assert {"ilo_fair_recruitment_central_america"} <= {g for (g,) in groups}
+
+
+def test_the_documents_table_keeps_the_manifest_order_of_the_documents_verified():
+    from pipeline.documents import documents_table
+
+    manifest = snapshot.load_manifest(REPO / "raw")
+    ids = [entry["document_id"] for entry in manifest]
+    table = documents_table(manifest, set(ids[1:]))  # the first one left out
+    assert list(table["document_id"]) == ids[1:]
