@@ -312,8 +312,10 @@ def test_a_skip_pattern_that_changes_nothing_is_an_error(documents):
 
 def test_a_footnote_fact_whose_quote_opens_with_no_number_is_an_error(documents):
     fact = edited("stca_denied_entry", in_footnote=True)
-    with pytest.raises(SourceError, match="a footnote number opening 'stca_denied_entry'"):
+    with pytest.raises(SourceError) as error:
         facts.extract_facts(documents, only(fact))
+    assert error.value.path == documents["working_paper_2020"].path
+    assert error.value.expected == "a footnote number opening 'stca_denied_entry'"
 
 
 def test_inferred_currencies_are_flagged(table):

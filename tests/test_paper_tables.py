@@ -154,6 +154,25 @@ def test_a_totals_line_with_a_stray_token_is_refused_naming_its_line(paper):
         "a Totals line '(Mon-Mon) <total>' for each year",
     )
     assert paper.text.split("\n")[error.value.line - 1].startswith("Totals")
+    assert error.value.found == edited.line(error.value.line).strip()
+
+
+def test_a_rank_row_with_a_pair_too_few_names_the_count_it_expects(paper):
+    with pytest.raises(SourceError) as error:
+        paper_tables.parse_roxham_road(edit_document(paper, "Haiti 865", "Haiti"))
+    assert (error.value.line, error.value.expected) == (691, "4 'country claims' pairs in rank 5")
+    assert error.value.found == "5 Eritrea 450 Pakistan 635 Haiti Angola 150"
+
+
+def test_a_resettled_total_of_zero_is_refused_with_its_quote(documents):
+    paper = documents["working_paper_2020"]
+    edited = edit_document(paper, "resettled a total of 154,820", "resettled a total of 0")
+    with pytest.raises(SourceError) as error:
+        resettlement.extract_resettlement_by_region(
+            {**documents, paper.document_id: edited}, resettlement.load_resettlement_by_region()
+        )
+    assert (error.value.path, error.value.expected) == (paper.path, "a total above zero")
+    assert "Canada resettled a total of 0 people" in error.value.found
 
 
 def test_a_short_table_3_row_names_the_columns_it_expects(paper):
