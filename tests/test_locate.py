@@ -290,3 +290,13 @@ def test_a_skip_hiding_a_quoted_line_names_that_line_not_the_first():
     with pytest.raises(SourceError) as error:
         locate.locate(document, locator(r"(?P<value>\d+) people\s+crossed", skip=r"^crossed the"))
     assert (error.value.line, error.value.found) == (2, "line 2 skipped")
+
+
+def test_a_window_holds_its_anchor_line_and_the_lines_after_it_both_ends_included():
+    """`after` with `lines: N`: the anchor's line and the N lines below it."""
+    on_anchor = RawDocument("a", "raw/a.txt", "Slide two: we saw 5 cases.\n\n\nWe saw 6 cases.")
+    match = locate.locate(on_anchor, locator(r"saw (?P<value>\d+)", after="Slide two", lines=0))
+    assert (match.groups["value"], match.line_start) == ("5", 1)
+    last = RawDocument("l", "raw/l.txt", "Slide two\n\nWe saw 5 cases.\nWe saw 6 cases.")
+    match = locate.locate(last, locator(r"saw (?P<value>\d+)", after="Slide two", lines=2))
+    assert (match.groups["value"], match.line_start) == ("5", 3)
