@@ -112,6 +112,8 @@ def run(repo: Path, docs_dir: Path, only: list[str] | None = None) -> dict[str, 
     names = schemas.package().resources
     frames = read_as_consumer(repo)
     cross = cross_table_expectations(gx, frames)
+    if unknown := sorted(set(cross) - set(names)):  # a misspelt table would check nothing
+        raise ValueError(f"cross-table expectations name tables not in the package: {unknown}")
     source = context.data_sources.add_pandas("curated")
     results = {}
     for name in only or names:

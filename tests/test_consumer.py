@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from pipeline import consumer_checks, schemas
 from tests.conftest import REPO
 
@@ -54,3 +56,11 @@ def test_expectations_are_derived_from_the_declared_constraints():
     ]:
         assert expectation in described
     assert not any(d.get("column") == "names_as_printed" for _, d in described)  # none declared
+
+
+def test_cross_table_expectations_of_a_table_not_in_the_package_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(
+        consumer_checks, "cross_table_expectations", lambda gx, frames: {"nope": []}
+    )
+    with pytest.raises(ValueError, match=r"name tables not in the package: \['nope'\]"):
+        consumer_checks.run(REPO, tmp_path / "docs", only=["countries"])

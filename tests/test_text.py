@@ -111,3 +111,13 @@ def test_an_offset_of_a_line_not_in_the_flattened_text_is_refused(line):
     assert document.offset_of(3, 1) == 2
     with pytest.raises(ValueError, match=rf"^line {line} is not in the flattened text$"):
         document.offset_of(line, 1)
+
+
+def test_the_line_before_hidden_lines_decides_whether_a_line_follows_a_blank():
+    """Hidden lines (a footnote inside a sentence) are passed over, one by one, back to the
+    nearest shown line: here text, not the blank line above it."""
+    document = RawDocument("d", "raw/d.txt", "\nsome text\nHIDDEN\nMORE HIDDEN\nCapital line\n")
+    view = document.hiding(frozenset({3, 4}))
+    assert not view._after_blank(5)
+    assert view.hiding(frozenset({2}))._after_blank(5)  # back to line 1, blank
+    assert not RawDocument("d", "raw/d.txt", "Capital")._after_blank(1)  # no line before
