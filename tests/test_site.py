@@ -524,3 +524,17 @@ def test_a_text_not_redistributed_says_why_in_a_withheld_note():
     note = "".join(site_pages.text_section(document))
     assert note.startswith('<p class="withheld">'), note
     assert "<code>raw/d.txt</code>:&lt;line&gt; in the tables." in note
+
+
+def test_a_chart_of_no_category_is_an_empty_frame():
+    drawing = svg.bar_chart("t", [], [svg.Series("s", (), svg.BLUE)], value_label="u")
+    assert 'class="mark"' not in drawing.svg and "<svg" in drawing.svg
+
+
+def test_a_unit_not_declared_reads_as_a_count():
+    data = SiteData(PACKAGE, REPO_ROOT)
+    assert charts._unit(data, "no_such_resource", "value") == "count"
+    assert charts._unit(data, "facts", "no_such_field") == "count"
+    assert charts._unit(data, "remittances", "remittances_from_canada_usd_m") == (
+        PACKAGE.table("remittances").field("remittances_from_canada_usd_m").unit
+    )
