@@ -103,11 +103,19 @@ def _file_of(raw_dir: Path, entry: dict, index: int) -> Path:
             raw_path,
         )
     path = raw_dir / parts[1]
-    if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
+    try:
+        outside = path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve())
+    except OSError as error:  # a name the file system refuses (too long, ...)
+        raise _unreadable(raw_path, error) from None
+    if outside:
         raise SourceError(
             raw_path, None, "a file inside raw/ (a link may point only within raw/)", str(path)
         )
     return path
+
+
+def _unreadable(raw_path: str, error: OSError) -> SourceError:
+    return SourceError(raw_path, None, "a readable file", error.strerror)
 
 
 def _read(raw_dir: Path, entry: dict, index: int) -> bytes:
@@ -129,7 +137,7 @@ def _read(raw_dir: Path, entry: dict, index: int) -> bytes:
     except FileNotFoundError:
         raise SourceError(raw_path, None, "the raw file listed in the manifest") from None
     except OSError as error:
-        raise SourceError(raw_path, None, "a readable file", error.strerror) from None
+        raise _unreadable(raw_path, error) from None
     if not data:
         raise SourceError(raw_path, None, "a non-empty file", "0 bytes")
     if len(data) > MAX_RAW_BYTES:

@@ -531,3 +531,8 @@ def test_an_anchor_not_found_is_refused_naming_the_rule(after, before, key, patt
     assert str(error.value) == (
         f"raw/d.txt: expected the {key} anchor of rule 'between' (rules.yaml); found {pattern!r}"
     )
+
+
+def test_a_text_without_numbers_gives_the_table_with_its_columns_and_no_row() -> None:
+    frame = coverage.classify({"d": doc("No figure here.")}, {}, rules.Rules(RULES, ()))
+    assert list(frame.columns) == list(coverage.COLUMNS) and frame.empty

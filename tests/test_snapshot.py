@@ -80,3 +80,15 @@ def test_a_file_that_grows_past_the_limit_after_its_size_was_read_is_refused(raw
         f"raw/{PAPER_FILE}: expected a file of at most {snapshot.MAX_RAW_BYTES} bytes; "
         "found 'a file growing past it'"
     )
+
+
+def test_a_file_name_the_file_system_refuses_is_named_with_the_reason(raw_copy):
+    manifest = raw_copy / snapshot.MANIFEST_NAME
+    long_name = "raw/" + "a" * 300  # longer than a file name may be (255 bytes)
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(
+        text.replace(f"raw_path: raw/{PAPER_FILE}", f"raw_path: {long_name}", 1), encoding="utf-8"
+    )
+    with pytest.raises(SourceError) as error:
+        snapshot.verify(raw_copy)
+    assert str(error.value) == f"{long_name}: expected a readable file; found 'File name too long'"
