@@ -115,6 +115,15 @@ def documents_snapshot() -> snapshot.RawSnapshot:
     return snapshot.take(REPO / "raw")
 
 
+def copy_package(source: Path, target: Path) -> Path:
+    """The published package of `source` (datapackage.json and curated/) in a new folder
+    `target`, without raw/ or anything else."""
+    target.mkdir(parents=True)
+    shutil.copy(source / "datapackage.json", target / "datapackage.json")
+    shutil.copytree(source / "curated", target / "curated")
+    return target
+
+
 def package_bytes(folder: Path) -> dict[str, bytes]:
     files = [folder / "datapackage.json", *sorted((folder / "curated").glob("*"))]
     return {str(p.relative_to(folder)): p.read_bytes() for p in files}

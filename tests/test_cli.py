@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,17 +17,9 @@ from pipeline import __main__ as pipeline_cli
 from pipeline import buildlock, exports, published, release, snapshot, stamp
 from pipeline.paths import REPO_ROOT
 from pipeline.site import __main__ as site_cli
-from tests.conftest import PAPER_FILE, package_bytes, replace_in_raw, run_main
+from tests.conftest import PAPER_FILE, copy_package, package_bytes, replace_in_raw, run_main
 
 PACKAGE = published.Package.load(REPO_ROOT)
-
-
-def package_only(target: Path) -> Path:
-    """The published package alone (descriptor and curated/), without raw/."""
-    target.mkdir()
-    shutil.copyfile(REPO_ROOT / published.DESCRIPTOR, target / published.DESCRIPTOR)
-    shutil.copytree(REPO_ROOT / "curated", target / "curated")
-    return target
 
 
 def test_site_defaults_are_the_repository_and_its_site_folder():
@@ -37,7 +28,7 @@ def test_site_defaults_are_the_repository_and_its_site_folder():
 
 
 def test_site_of_another_package_with_its_sources_root(tmp_path, capsys):
-    package, out = package_only(tmp_path / "package"), tmp_path / "site"
+    package, out = copy_package(REPO_ROOT, tmp_path / "package"), tmp_path / "site"
     argv = ["--package", str(package), "--sources-root", str(REPO_ROOT), "--out", str(out)]
     assert site_cli.main(argv) == 0
     pages = 1 + len(PACKAGE.tables) + len(list((out / "sources").glob("*.html")))
@@ -50,7 +41,7 @@ def test_site_of_another_package_with_its_sources_root(tmp_path, capsys):
 def test_site_sources_root_defaults_to_the_package(tmp_path):
     """Without --sources-root the raw files are looked for in the package folder: a package
     without raw/ fails before anything is written."""
-    package, out = package_only(tmp_path / "package"), tmp_path / "site"
+    package, out = copy_package(REPO_ROOT, tmp_path / "package"), tmp_path / "site"
     with pytest.raises(FileNotFoundError, match="raw"):
         site_cli.main(["--package", str(package), "--out", str(out)])
     assert not out.exists()

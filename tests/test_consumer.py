@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from pipeline import consumer_checks, schemas
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_package
 
 
 def test_every_suite_passes_and_data_docs_list_them(tmp_path):
@@ -22,10 +20,7 @@ def test_every_suite_passes_and_data_docs_list_them(tmp_path):
 
 
 def test_a_broken_published_value_fails_its_suite(tmp_path):
-    package = tmp_path / "package"
-    package.mkdir()
-    shutil.copy(REPO / "datapackage.json", package / "datapackage.json")
-    shutil.copytree(REPO / "curated", package / "curated")
+    package = copy_package(REPO, tmp_path / "package")
     totals = package / "curated" / "roxham_road_totals.csv"
     totals.write_text(totals.read_text().replace(",16040,", ",26040,"))
     results = consumer_checks.run(package, tmp_path / "docs", only=["roxham_road_totals"])

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import snapshot
-from tests.conftest import PAPER_FILE, REPO, package_bytes, run_build
+from tests.conftest import PAPER_FILE, REPO, copy_package, package_bytes, run_build
 
 ILO_FILE = "ilo_news_2022-08-16.txt"
 ILO_RAW_PATH = f"raw/{ILO_FILE}"
@@ -23,11 +23,7 @@ ILO_RAW_PATH = f"raw/{ILO_FILE}"
 @pytest.fixture
 def published(tmp_path: Path, fresh_build: Path) -> Path:
     """An output folder holding a published package, to see that a failed build keeps it."""
-    out = tmp_path / "out"
-    out.mkdir()
-    shutil.copytree(fresh_build / "curated", out / "curated")
-    shutil.copy(fresh_build / "datapackage.json", out / "datapackage.json")
-    return out
+    return copy_package(fresh_build, tmp_path / "out")
 
 
 def assert_refused(result: subprocess.CompletedProcess, out: Path, before: dict, message: str):

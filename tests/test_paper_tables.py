@@ -133,16 +133,22 @@ def test_a_stray_line_in_table_2_is_refused_naming_it(paper):
     assert error.value.expected == "a rank row, the Totals line or a line of year headers"
 
 
-def test_a_resettlement_period_that_is_no_month_is_refused_with_its_quote(documents):
+def resettlement_refusal(documents, old: str, new: str) -> SourceError:
+    """The error of the resettlement paragraph's extraction with `old` edited to `new`."""
     paper = documents["working_paper_2020"]
-    edited = edit_document(paper, "From January 2015 to June", "From Janury 2015 to June")
+    edited = {**documents, paper.document_id: edit_document(paper, old, new)}
     with pytest.raises(SourceError) as error:
         resettlement.extract_resettlement_by_region(
-            {**documents, paper.document_id: edited}, resettlement.load_resettlement_by_region()
+            edited, resettlement.load_resettlement_by_region()
         )
-    assert (error.value.path, error.value.line) == (paper.path, 1021)
-    assert error.value.expected == "a period 'Month YYYY to Month YYYY'"
-    assert "From Janury 2015 to June 2020" in error.value.found
+    return error.value
+
+
+def test_a_resettlement_period_that_is_no_month_is_refused_with_its_quote(documents, paper):
+    error = resettlement_refusal(documents, "From January 2015 to June", "From Janury 2015 to June")
+    assert (error.path, error.line) == (paper.path, 1021)
+    assert error.expected == "a period 'Month YYYY to Month YYYY'"
+    assert "From Janury 2015 to June 2020" in error.found
 
 
 def test_a_totals_line_with_a_stray_token_is_refused_naming_its_line(paper):
@@ -164,24 +170,12 @@ def test_a_rank_row_with_a_pair_too_few_names_the_count_it_expects(paper):
     assert error.value.found == "5 Eritrea 450 Pakistan 635 Haiti Angola 150"
 
 
-def test_a_resettled_total_of_zero_is_refused_with_its_quote(documents):
-    paper = documents["working_paper_2020"]
-    edited = edit_document(paper, "resettled a total of 154,820", "resettled a total of 0")
-    with pytest.raises(SourceError) as error:
-        resettlement.extract_resettlement_by_region(
-            {**documents, paper.document_id: edited}, resettlement.load_resettlement_by_region()
-        )
-    assert (error.value.path, error.value.expected) == (paper.path, "a total above zero")
-    assert "Canada resettled a total of 0 people" in error.value.found
-
-
-def test_a_short_table_3_row_names_the_columns_it_expects(paper):
-    with pytest.raises(SourceError) as error:
-        paper_tables.parse_mexico_claims(edit_document(paper, "2018 3157 190", "2018 3157"))
-    assert error.value.expected == (
-        "a Table 3 row 'YYYY' or 'YYYY (Month)' then 6 values "
-        "(Referred, Accepted, Rejected, Rate, Abandoned / Withdrawn, Backlog)"
+def test_a_resettled_total_of_zero_is_refused_with_its_quote(documents, paper):
+    error = resettlement_refusal(
+        documents, "resettled a total of 154,820", "resettled a total of 0"
     )
+    assert (error.path, error.expected) == (paper.path, "a total above zero")
+    assert "Canada resettled a total of 0 people" in error.found
 
 
 # Each refusal of a table's structure, with the line it names and what it expected (the caption
@@ -251,6 +245,14 @@ REFUSALS = [
         "Year Referred Accepted Refused Rate",
         1227,
         None,
+    ),
+    (
+        paper_tables.parse_mexico_claims,
+        "2018 3157 190",
+        "2018 3157",
+        1236,
+        "a Table 3 row 'YYYY' or 'YYYY (Month)' then 6 values "
+        "(Referred, Accepted, Rejected, Rate, Abandoned / Withdrawn, Backlog)",
     ),
     (
         paper_tables.parse_mexico_claims,

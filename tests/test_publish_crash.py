@@ -17,7 +17,7 @@ import pytest
 
 from pipeline import checks, journal, publish, runner, schemas, snapshot
 from pipeline.errors import SourceError
-from tests.conftest import REPO, package_bytes, replace_in_raw, run_build
+from tests.conftest import REPO, copy_package, package_bytes, replace_in_raw, run_build
 
 CLEAN = [".build-lock", "curated", "datapackage.json"]
 
@@ -253,9 +253,7 @@ def test_nothing_to_recover_in_a_folder_that_does_not_exist(tmp_path):
 
 
 def test_mismatches_name_a_missing_changed_or_undescribed_file(fresh_build, tmp_path):
-    out = tmp_path / "out"
-    shutil.copytree(fresh_build / "curated", out / "curated")
-    shutil.copy(fresh_build / "datapackage.json", out / "datapackage.json")
+    out = copy_package(fresh_build, tmp_path / "out")
     assert journal.mismatches(out) == []
     (out / "curated" / "facts.csv").unlink()
     with (out / "curated" / "events.csv").open("a", encoding="utf-8") as events:

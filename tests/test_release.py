@@ -14,7 +14,7 @@ import pytest
 from pipeline import release
 from pipeline.errors import SourceError
 from pipeline.schemas import Constraints
-from tests.conftest import REPO, frictionless_validate
+from tests.conftest import REPO, copy_package, frictionless_validate
 
 
 @pytest.fixture(scope="module")
@@ -121,15 +121,16 @@ def test_a_changed_pattern_is_tighter_either_way():
     assert new.tighter_than(old) and old.tighter_than(new)
 
 
-def copy_package(target: Path) -> Path:
-    for name in ("datapackage.json", *release.ROOT_FILES):
+def copy_release_package(target: Path) -> Path:
+    """The published package and the files a release adds (README, LICENSE, ...)."""
+    copy_package(REPO, target)
+    for name in release.ROOT_FILES:
         shutil.copy(REPO / name, target / name)
-    shutil.copytree(REPO / "curated", target / "curated")
     return target
 
 
 def test_hand_edited_value_without_bump_fails_and_passes_after_bump(tmp_path, monkeypatch):
-    package_dir = copy_package(tmp_path)
+    package_dir = copy_release_package(tmp_path / "package")
     # The package as it stands is taken as the last release, so that the test sees the edit
     # alone, also while the repository holds a version bump not yet released.
     released = release.record_of(package_dir)
@@ -178,8 +179,7 @@ def test_release_zip_is_reproducible_and_validates_alone(tmp_path):
 def test_release_zip_holds_the_exports_and_site_and_stays_reproducible(tmp_path):
     """`make_release` regenerates the exports and the site before zipping: two generations of
     the same package give the same zip; the browser tests' screenshots are left out."""
-    (tmp_path / "repo").mkdir()
-    repo = copy_package(tmp_path / "repo")
+    repo = copy_release_package(tmp_path / "repo")
     shutil.copytree(REPO / "raw", repo / "raw")
     zips = []
     for attempt in ("a", "b"):
@@ -224,8 +224,7 @@ def test_release_differences_name_resources_then_members_then_the_zip():
 
 
 def test_a_new_version_without_its_changelog_entry_is_not_released(tmp_path):
-    (tmp_path / "package").mkdir()
-    package_dir = copy_package(tmp_path / "package")
+    package_dir = copy_release_package(tmp_path / "package")
     descriptor = json.loads((package_dir / "datapackage.json").read_text())
     descriptor["version"] = "99.0.0"
     (package_dir / "datapackage.json").write_text(json.dumps(descriptor))

@@ -23,6 +23,7 @@ from pipeline.site import charts, svg
 from pipeline.site import pages as site_pages
 from pipeline.site.html import VOID_ELEMENTS, el, render
 from pipeline.site.model import SiteData
+from tests.conftest import copy_package
 
 PACKAGE = published.Package.load(REPO_ROOT)
 
@@ -249,17 +250,10 @@ def test_text_and_attributes_are_escaped():
     assert render(["a<", el("b", ">")]) == "a&lt;<b>&gt;</b>"
 
 
-def copy_package(target: Path) -> Path:
-    shutil.copy(REPO_ROOT / "datapackage.json", target / "datapackage.json")
-    shutil.copytree(REPO_ROOT / "curated", target / "curated")
-    return target
-
-
 def test_the_site_follows_the_descriptor_and_escapes_its_text(tmp_path):
     """A resource added to the descriptor gets its page, in the index and the downloads; a
     description with markup is shown as text."""
-    (tmp_path / "package").mkdir()
-    package_dir = copy_package(tmp_path / "package")
+    package_dir = copy_package(REPO_ROOT, tmp_path / "package")
     descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
     extra = json.loads(
         json.dumps(next(r for r in descriptor["resources"] if r["name"] == "remittances"))

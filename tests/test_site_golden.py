@@ -72,6 +72,8 @@ def write_golden(made: dict[str, bytes]) -> None:
 
 
 def test_the_site_is_the_golden_copy(tmp_path):
+    # Its own site, not test_site.py's module fixture: mutmut credits what a fixture runs to
+    # the first test that set it up, and reruns only that test for a mutant of the site.
     site.generate(REPO_ROOT, tmp_path / "site")
     made = site_files(tmp_path / "site")
     assert made, "the site has no pages"
