@@ -413,7 +413,7 @@ def test_inconsistent_declarations_are_refused(tmp_path, change, problem):
         ),
         (
             lambda d: d["comparisons"][0]["series"].update(where={"provnce": "Quebec"}),
-            "expected a field of rcmp_interceptions in series.where",
+            "expected a field of rcmp_interceptions in series.where; found 'provnce'",
         ),
         (
             lambda d: d["comparisons"][1]["paper"].update(value="total_resettle"),

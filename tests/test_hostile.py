@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import snapshot
+from pipeline.errors import SourceError
 from tests.conftest import PAPER_FILE, REPO, copy_package, package_bytes, run_build
 
 ILO_FILE = "ilo_news_2022-08-16.txt"
@@ -71,6 +72,17 @@ def test_a_link_pointing_out_of_raw_is_refused(raw_copy, published, tmp_path):
     shutil.move(raw_copy / ILO_FILE, outside)
     (raw_copy / ILO_FILE).symlink_to(outside)
     build_refused(raw_copy, published, rf"{ILO_RAW_PATH}: expected a file inside raw/")
+
+
+def test_a_link_pointing_out_of_raw_is_named_with_its_path(raw_copy, tmp_path):
+    shutil.move(raw_copy / ILO_FILE, tmp_path / "elsewhere.txt")
+    (raw_copy / ILO_FILE).symlink_to(tmp_path / "elsewhere.txt")
+    with pytest.raises(SourceError) as error:
+        snapshot.verify(raw_copy)
+    assert str(error.value) == (
+        f"{ILO_RAW_PATH}: expected a file inside raw/ (a link may point only within raw/); "
+        f"found '{raw_copy / ILO_FILE}'"
+    )
 
 
 def test_a_link_within_raw_is_read(raw_copy, tmp_path):

@@ -129,8 +129,13 @@ def test_a_repeated_record_is_refused_at_its_second_line(rcmp):
     first = first_line(frame, province="Quebec")
     second = first_line(frame, province=series.RCMP_TOTAL)
     bad = with_line(rcmp, second, rcmp.line(first))
-    with pytest.raises(SourceError, match=rf"^{bad.path}:{second}: expected one record per year"):
+    row = frame[frame["line_start"] == first].iloc[0]
+    with pytest.raises(SourceError) as error:
         series.parse_rcmp_interceptions(bad)
+    assert str(error.value) == (
+        f"{bad.path}:{second}: expected one record per year, month, province; "
+        f"found 'year {row['year']}, month {row['month']}, province Quebec'"
+    )
 
 
 def test_a_province_above_the_total_of_its_month_is_refused(rcmp):
