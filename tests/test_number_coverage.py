@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from pipeline import coverage, runner, snapshot
-from pipeline.coverage import rules, scan
+from pipeline.coverage import claims, rules, scan
 from pipeline.errors import SourceError
 from pipeline.text import RawDocument
 from tests.conftest import PAPER_FILE, REPO, run_build
@@ -536,3 +536,13 @@ def test_an_anchor_not_found_is_refused_naming_the_rule(after, before, key, patt
 def test_a_text_without_numbers_gives_the_table_with_its_columns_and_no_row() -> None:
     frame = coverage.classify({"d": doc("No figure here.")}, {}, rules.Rules(RULES, ()))
     assert list(frame.columns) == list(coverage.COLUMNS) and frame.empty
+
+
+@pytest.mark.parametrize(("quote", "holds"), [("It rose by 1234", True), ("It rose by 12", False)])
+def test_a_quote_that_skips_a_line_holds_a_token_only_whole(quote: str, holds: bool) -> None:
+    document = doc("It rose\nFig. 9\nby 1234 people.")
+    (token,) = [t for t in scan.scan_prose(document) if t.text == "1234"]
+    row = claims.PublishingRow(
+        "facts", "f", "d", 1, 3, fact_row(line_end=3, lines_skipped="2", quote=quote)
+    )
+    assert row.quote_holds(token, document) is holds

@@ -83,6 +83,12 @@ def test_values_are_read_with_their_lines(reader):
     ]
 
 
+def test_rows_of_each_read_are_inputs(reader):
+    reader.quantity(TableValue(table="t", value_of="total", where={"year": 2020}))
+    reader.quantity(TableValue(table="t", value_of="total", where={"year": 2019}))
+    assert reader.lines() == [("d", 30, 32), ("e", 40, 41)]
+
+
 def test_a_fact_year_selects_the_rows_of_that_year():
     inputs = Inputs(tables())
     assert list(inputs.select("t", {"year": YearOf(year_of="f")}).index) == [0, 1]
