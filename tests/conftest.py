@@ -101,6 +101,15 @@ def frictionless_validate(folder: Path) -> subprocess.CompletedProcess:
     )
 
 
+def edit_manifest(raw_dir: Path, old: str, new: str) -> int:
+    """Replace `old` in the manifest of `raw_dir`; the 1-based line where it was."""
+    manifest = raw_dir / snapshot.MANIFEST_NAME
+    text = manifest.read_text(encoding="utf-8")
+    assert old in text, old
+    manifest.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
 def replace_in_raw(raw_dir: Path, old: str, new: str, *, resnapshot: bool = True) -> None:
     path = raw_dir / PAPER_FILE
     text = path.read_text(encoding="utf-8")

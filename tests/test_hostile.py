@@ -15,7 +15,14 @@ import pytest
 
 from pipeline import snapshot
 from pipeline.errors import SourceError
-from tests.conftest import PAPER_FILE, REPO, copy_package, package_bytes, run_build
+from tests.conftest import (
+    PAPER_FILE,
+    REPO,
+    copy_package,
+    edit_manifest,
+    package_bytes,
+    run_build,
+)
 
 ILO_FILE = "ilo_news_2022-08-16.txt"
 ILO_RAW_PATH = f"raw/{ILO_FILE}"
@@ -35,15 +42,6 @@ def assert_refused(result: subprocess.CompletedProcess, out: Path, before: dict,
     assert re.search(message, first), result.stderr
     assert package_bytes(out) == before
     assert sorted(p.name for p in out.iterdir()) == [".build-lock", "curated", "datapackage.json"]
-
-
-def edit_manifest(raw_dir: Path, old: str, new: str) -> int:
-    """Replace `old` in the manifest; the 1-based line where it was."""
-    manifest = raw_dir / snapshot.MANIFEST_NAME
-    text = manifest.read_text(encoding="utf-8")
-    assert old in text, old
-    manifest.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
 
 
 def build_refused(raw_dir: Path, out: Path, message: str) -> None:
@@ -66,17 +64,20 @@ def test_a_manifest_path_outside_raw_is_refused(raw_copy, published, raw_path):
     )
 
 
+def link_out_of_raw(raw_dir: Path, elsewhere: Path) -> None:
+    """The ILO file moved to `elsewhere`, a link of its name in raw/ pointing to it: the same
+    bytes, so the checksum matches; only the location gives it away."""
+    shutil.move(raw_dir / ILO_FILE, elsewhere / ILO_FILE)
+    (raw_dir / ILO_FILE).symlink_to(elsewhere / ILO_FILE)
+
+
 def test_a_link_pointing_out_of_raw_is_refused(raw_copy, published, tmp_path):
-    # The same bytes, so the checksum matches: only the location gives it away.
-    outside = tmp_path / "elsewhere.txt"
-    shutil.move(raw_copy / ILO_FILE, outside)
-    (raw_copy / ILO_FILE).symlink_to(outside)
+    link_out_of_raw(raw_copy, tmp_path)
     build_refused(raw_copy, published, rf"{ILO_RAW_PATH}: expected a file inside raw/")
 
 
 def test_a_link_pointing_out_of_raw_is_named_with_its_path(raw_copy, tmp_path):
-    shutil.move(raw_copy / ILO_FILE, tmp_path / "elsewhere.txt")
-    (raw_copy / ILO_FILE).symlink_to(tmp_path / "elsewhere.txt")
+    link_out_of_raw(raw_copy, tmp_path)
     with pytest.raises(SourceError) as error:
         snapshot.verify(raw_copy)
     assert str(error.value) == (

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline import snapshot
 from pipeline.errors import SourceError
-from tests.conftest import PAPER_FILE, REPO
+from tests.conftest import PAPER_FILE, REPO, edit_manifest
 
 
 def test_verify_accepts_the_repository_snapshot(documents):
@@ -83,12 +83,8 @@ def test_a_file_that_grows_past_the_limit_after_its_size_was_read_is_refused(raw
 
 
 def test_a_file_name_the_file_system_refuses_is_named_with_the_reason(raw_copy):
-    manifest = raw_copy / snapshot.MANIFEST_NAME
     long_name = "raw/" + "a" * 300  # longer than a file name may be (255 bytes)
-    text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(
-        text.replace(f"raw_path: raw/{PAPER_FILE}", f"raw_path: {long_name}", 1), encoding="utf-8"
-    )
+    edit_manifest(raw_copy, f"raw_path: raw/{PAPER_FILE}", f"raw_path: {long_name}")
     with pytest.raises(SourceError) as error:
         snapshot.verify(raw_copy)
     assert str(error.value) == f"{long_name}: expected a readable file; found 'File name too long'"
