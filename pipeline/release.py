@@ -152,11 +152,12 @@ ROOT_FILES = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md")
 def generate_views(repo: Path) -> None:
     """Write the exports and the dataset site of the package in `repo` afresh, so a release
     holds them as they are for this package (both are byte-reproducible). The site shows only
-    the raw texts the release may redistribute."""
+    the raw texts the release may redistribute, and links to the package and exports beside
+    it (each file is in the zip once)."""
     from pipeline import exports, site
 
-    exports.write(repo, repo / "exports")
-    site.generate(repo, repo / "site", redistributable_only=True)
+    written = exports.write(repo, repo / "exports")
+    site.generate(repo, repo / "site", redistributable_only=True, written_exports=written)
 
 
 def _released(path: Path, repo: Path) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import posixpath
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -178,7 +180,8 @@ def test_release_zip_is_reproducible_and_validates_alone(tmp_path):
 
 def test_release_zip_holds_the_exports_and_site_and_stays_reproducible(tmp_path):
     """`make_release` regenerates the exports and the site before zipping: two generations of
-    the same package give the same zip; the browser tests' screenshots are left out."""
+    the same package give the same zip; the browser tests' screenshots are left out; each file
+    is in the zip once, the site's downloads linking to the package and exports beside it."""
     repo = copy_release_package(tmp_path / "repo")
     shutil.copytree(REPO / "raw", repo / "raw")
     zips = []
@@ -193,11 +196,16 @@ def test_release_zip_holds_the_exports_and_site_and_stays_reproducible(tmp_path)
     package_name = json.loads((repo / "datapackage.json").read_text())["name"]
     assert {
         "site/index.html",
-        "site/data/datapackage.json",
         f"exports/{package_name}.duckdb",
         "exports/parquet/roxham_road_totals.parquet",
     } <= names
-    assert not [name for name in names if name.startswith("site/screenshots/")]
+    assert not [name for name in names if name.startswith(("site/screenshots/", "site/data/"))]
+    with zipfile.ZipFile(zips[0]) as archive:
+        for page in [n for n in names if n.startswith("site/") and n.endswith(".html")]:
+            html = archive.read(page).decode("utf-8")
+            for href in re.findall(r'<a [^>]*href="([^"#]+)"[^>]*download', html):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(page), href))
+                assert target in names, f"{page} links to {href}, not in the zip"
 
 
 def test_release_differences_name_resources_then_members_then_the_zip():

@@ -12,6 +12,7 @@ documents its `documents` table names (relative to `sources_root`), and writes:
     sources/<id>.html       each raw document with numbered lines, an anchor per line (#L12),
                             ranges highlighted (#L12-L14)
     data/                   the package as published, its Parquet files and DuckDB database
+                            (a release links to the copies beside the site instead)
     assets/                 the one stylesheet and the one script
 
 The pages follow the descriptor, so a new resource gets its page with no code change; charts
@@ -57,9 +58,8 @@ def copy_package(package: published.Package, target: Path) -> None:
         shutil.copyfile(package.folder / resource["path"], destination)
 
 
-def write_exports(package: published.Package, target: Path) -> dict[str, Path]:
-    """Parquet per table (by table name) and the DuckDB database (under the key '')."""
-    written = exports.write(package.folder, target)
+def exports_by_table(written: list[Path]) -> dict[str, Path]:
+    """What `exports.write` wrote, by table name (the DuckDB database under the key '')."""
     return {"": written[0], **{path.stem: path for path in written[1:]}}
 
 
@@ -75,24 +75,32 @@ def generate(
     out_dir: Path,
     sources_root: Path | None = None,
     redistributable_only: bool = False,
+    written_exports: list[Path] | None = None,
 ) -> list[Path]:
     """Write the site of the package in `package_dir` into `out_dir` (replacing its content);
     `sources_root` is the folder with raw/manifest.yaml and the raw files (default the package
     folder); with `redistributable_only` (a release) a source page shows the text only where
-    it is redistributed. Returns the pages written."""
+    it is redistributed. A site of its own holds a copy of the package and its exports in
+    data/; given `written_exports` (a release, which carries the package and its exports
+    beside the site), it links to those files where they lie instead, so a release carries
+    each file once. Returns the pages written."""
     site = SiteData(
         published.Package.load(package_dir), sources_root or package_dir, redistributable_only
     )
     site.documents  # noqa: B018 - read first: a missing raw file fails before anything is cleared
     clear(out_dir)
     shutil.copytree(ASSETS, out_dir / "assets")
-    copy_package(site.package, out_dir / pages.DATA_DIR)
-    written_exports = write_exports(site.package, out_dir / pages.DATA_DIR)
-    written = [write_page(out_dir, "index.html", pages.index_page(site, out_dir, written_exports))]
+    if written_exports is None:
+        data = out_dir / pages.DATA_DIR
+        copy_package(site.package, data)
+        written = exports.write(site.package.folder, data)
+        downloads = pages.Downloads(data, exports_by_table(written))
+    else:
+        downloads = pages.Downloads(site.package.folder, exports_by_table(written_exports))
+    written = [write_page(out_dir, "index.html", pages.index_page(site, out_dir, downloads))]
     for table in site.package.tables:
-        written.append(
-            write_page(out_dir, f"resources/{table.name}.html", pages.resource_page(site, table))
-        )
+        page_html = pages.resource_page(site, table, downloads, out_dir / "resources")
+        written.append(write_page(out_dir, f"resources/{table.name}.html", page_html))
     for document in site.documents.values():
         written.append(
             write_page(

@@ -3,8 +3,10 @@ document. Every text goes through `el`, which escapes it."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,7 +17,7 @@ from pipeline.site.model import Document, LineRange, SiteData
 
 NOT_STATED = "not stated"
 ROOT, SUB = "", "../"  # relative path to the site's top, from the index and from sub-pages
-DATA_DIR = "data"
+DATA_DIR = "data"  # where a site of its own holds the package and its exports
 LONG_TEXT = 80  # characters from which a cell is given a wide column
 INDEX_SECTIONS = (
     ("resources", "Resources"),
@@ -112,20 +114,30 @@ def citation_section(descriptor: dict) -> Html:
     )
 
 
-def download_link(path: Path, data: Path, label: str | None = None) -> Html:
-    href = f"{DATA_DIR}/{path.relative_to(data).as_posix()}"
-    return el("a", label or path.name, href=href, download=True)
+@dataclass(frozen=True)
+class Downloads:
+    """Where the files the site offers lie: the package (descriptor and CSVs) in `folder`, its
+    exports by table name (the DuckDB database under ''). Links are relative to the page."""
+
+    folder: Path
+    exports: dict[str, Path]
+
+    def href(self, path: Path, page_dir: Path) -> str:
+        return Path(os.path.relpath(path, page_dir)).as_posix()
+
+    def link(self, path: Path, page_dir: Path, label: str | None = None) -> Html:
+        return el("a", label or path.name, href=self.href(path, page_dir), download=True)
 
 
-def downloads_section(site: SiteData, out_dir: Path, exports: dict[str, Path]) -> Html:
+def downloads_section(site: SiteData, out_dir: Path, downloads: Downloads) -> Html:
     """The package's files as published, and their Parquet and DuckDB copies, with sizes."""
-    data = out_dir / DATA_DIR
+    data, exports = downloads.folder, downloads.exports
     whole = [(data / published.DESCRIPTOR, "the descriptor: metadata, schemas, keys, sources")]
     whole += [(data / r["path"], r.get("title", r["name"])) for r in site.package.other_resources]
     if "" in exports:
         whole.append((exports[""], "every table in one DuckDB database, with keys and comments"))
     package_rows = [
-        el("tr", el("td", download_link(path, data)), el("td", what), el("td", size(path)))
+        el("tr", el("td", downloads.link(path, out_dir)), el("td", what), el("td", size(path)))
         for path, what in whole
     ]
     table_rows = []
@@ -135,8 +147,8 @@ def downloads_section(site: SiteData, out_dir: Path, exports: dict[str, Path]) -
             el(
                 "tr",
                 el("td", el("a", table.name, href=resource_href(table.name, ROOT))),
-                el("td", download_link(csv_path, data, "CSV"), f" ({size(csv_path)})"),
-                el("td", (download_link(parquet, data, "Parquet"), f" ({size(parquet)})"))
+                el("td", downloads.link(csv_path, out_dir, "CSV"), f" ({size(csv_path)})"),
+                el("td", (downloads.link(parquet, out_dir, "Parquet"), f" ({size(parquet)})"))
                 if parquet
                 else el("td", NOT_STATED),
             )
@@ -243,7 +255,7 @@ def sources_section(site: SiteData) -> Html:
     return el("section", el("h2", "Source documents"), el("ul", items), id="sources")
 
 
-def index_page(site: SiteData, out_dir: Path, exports: dict[str, Path]) -> str:
+def index_page(site: SiteData, out_dir: Path, downloads: Downloads) -> str:
     descriptor = site.package.descriptor
     title = descriptor.get("title", site.package.name)
     keywords = descriptor.get("keywords", [])
@@ -264,7 +276,7 @@ def index_page(site: SiteData, out_dir: Path, exports: dict[str, Path]) -> str:
         ),
         resources_section(site),
         discrepancies_section(site),
-        downloads_section(site, out_dir, exports),
+        downloads_section(site, out_dir, downloads),
         citation_section(descriptor),
         sources_section(site),
     ]
@@ -427,9 +439,11 @@ def rows_section(site: SiteData, table: published.Table) -> Html:
     )
 
 
-def resource_page(site: SiteData, table: published.Table) -> str:
+def resource_page(
+    site: SiteData, table: published.Table, downloads: Downloads, page_dir: Path
+) -> str:
     charts = charts_for(site, table.name)
-    parquet = f"{SUB}{DATA_DIR}/parquet/{table.name}.parquet"
+    parquet = downloads.href(downloads.exports[table.name], page_dir)
     body = [
         el("p", el("a", "← all resources", href=f"{SUB}index.html#resources"), class_="crumbs"),
         el("h1", table.title),
@@ -437,7 +451,12 @@ def resource_page(site: SiteData, table: published.Table) -> str:
             "p",
             el("code", table.name),
             f" · {len(site.rows[table.name]):,} rows · ",
-            el("a", "CSV", href=f"{SUB}{DATA_DIR}/{table.path}", download=True),
+            el(
+                "a",
+                "CSV",
+                href=downloads.href(downloads.folder / table.path, page_dir),
+                download=True,
+            ),
             " · ",
             el("a", "Parquet", href=parquet, download=True),
             class_="version",
