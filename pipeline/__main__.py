@@ -1,7 +1,7 @@
-"""Command line: `python -m pipeline build` runs the table registry and publishes the package
-(or says it is up to date); `build-recorded` runs the Dagster graph generated from the same
-registry and stores the run; `snapshot` re-records the raw checksums after an intentional
-change."""
+"""Command line: `python -m pipeline build` runs the asset graph (pipeline.definitions) and
+publishes the package (or says it is up to date); `build-recorded` runs the same graph through
+Dagster's executor and stores the run for the UI; `snapshot` re-records the raw checksums after
+an intentional change."""
 
 from __future__ import annotations
 
@@ -65,10 +65,9 @@ def _recover(paths: Paths) -> int | None:
 
 
 def _build_locked(paths: Paths, force: bool) -> int:
-    """Run the registry in memory and publish, unless nothing changed since the last
-    successful build. The stamp is checked under the lock: a build that waited finds the
-    package the other one published. Dagster is not imported: the stamp check costs almost
-    nothing, and the build runs the same producers and checks as the Dagster graph."""
+    """Run the asset graph and publish, unless nothing changed since the last successful build.
+    The stamp is checked under the lock: a build that waited finds the package the other one
+    published. Dagster is imported only when there is something to build."""
     if (failed := _recover(paths)) is not None:
         return failed
     if not force and stamp.up_to_date(paths):
@@ -83,12 +82,13 @@ def _build_locked(paths: Paths, force: bool) -> int:
         raw = snapshot.take(paths.raw_dir)
     except SourceError as error:
         return _failed_build(paths, error)
-    from pipeline import runner
+    from pipeline import graph
+    from pipeline.assets.checks import CheckFailed
     from pipeline.reconcile import RuleError
 
     try:
-        runner.build(paths, raw)
-    except (SourceError, RuleError, runner.CheckFailed) as error:
+        graph.build(paths, raw)
+    except (SourceError, RuleError, CheckFailed) as error:
         return _failed_build(paths, error)
     stamp.record(paths, inputs)
     print(f"built and published to {paths.out_dir}")
@@ -96,7 +96,7 @@ def _build_locked(paths: Paths, force: bool) -> int:
 
 
 def build_recorded(paths: Paths, wait: bool = True) -> int:
-    """Materialize the Dagster graph (generated from the same registry) and store the run in
+    """Materialize the asset graph through Dagster's executor and store the run in
     DAGSTER_HOME, so `make dev` shows it with every check's metadata; under the build lock."""
     try:
         with buildlock.held(paths.out_dir, wait=wait):

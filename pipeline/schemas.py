@@ -36,6 +36,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from pipeline import declared
 from pipeline.declared import Declared
 from pipeline.errors import SourceError
+from pipeline.outcome import CheckOutcome
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 SHARED_FIELDS_FILE = "_fields.yaml"
@@ -377,6 +378,23 @@ class Resource(ResourceDeclaration):
             report_duplicates="all",
             name=self.name,
         )
+
+    def check(self, frame: pd.DataFrame) -> CheckOutcome:
+        """The frame validated against the Pandera schema, lazily: every failure is counted."""
+        try:
+            self.pandera_schema().validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            cases = errors.failure_cases[["column", "check", "index", "failure_case"]]
+            first = cases.iloc[0]
+            return CheckOutcome(
+                passed=False,
+                severity="error",
+                description=f"{self.name}: {len(cases)} schema failure(s); first: column "
+                f"{first['column']} check {first['check']} value "
+                f"{first['failure_case']!r} (row {first['index']})",
+                details=cases.head(50).astype(str),
+            )
+        return CheckOutcome(passed=True, severity="error", description=f"{len(frame)} rows valid")
 
     def expectations(self, gx: ModuleType) -> list:
         """Great Expectations expectations of the table on its own: columns, key, constraints

@@ -1,8 +1,8 @@
 """Mutation run: change every number printed on a line that some table row was read from, by
 one digit, one at a time, and see what the pipeline does.
 
-The lines come from the provenance columns of every table the registry makes (document_id,
-line_start/line_end or line): a new table is covered as soon as it is registered. Each mutation
+The lines come from the provenance columns of every table of the asset graph (document_id,
+line_start/line_end or line): a new table is covered as soon as it is an asset. Each mutation
 must either be caught (a parse error or a failing check stops the build, naming itself) or be
 published as a changed value. A mutation of a number that a row publishes (one of its numbers,
 or inside its quote) that changes nothing would be a silent loss: the run reports it and exits
@@ -23,14 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from dagster import AssetKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import runner, schemas, snapshot
+from pipeline import graph, schemas, snapshot
+from pipeline.assets.checks import CheckFailed
 from pipeline.coverage.claims import claimed  # the number-coverage step's test, shared
+from pipeline.definitions import defs
 from pipeline.errors import SourceError
 from pipeline.reconcile import RuleError
-from pipeline.registry import RAW, registered
 from pipeline.snapshot import RawSnapshot
 from pipeline.text import RawDocument
 
@@ -54,10 +56,12 @@ def source_lines(tables: dict[str, pd.DataFrame]) -> dict[str, Rows]:
     """Per table that reads the raw text (the raw snapshot is an input; not a reconciled table,
     which points at other tables' lines), the rows read from each (document_id, line)."""
     lines: dict[str, Rows] = {}
+    asset_graph = defs.resolve_asset_graph()
     extracted = {
-        name
-        for name, table in registered().items()
-        if RAW in table.inputs and table.layer != "reconciled"
+        key.to_user_string()
+        for key in asset_graph.get_all_asset_keys()
+        if AssetKey(graph.RAW) in asset_graph.get(key).parent_keys
+        and asset_graph.get(key).group_name != "reconciled"
     }
     for name, frame in tables.items():
         if name not in extracted or ("line_start" not in frame and "line" not in frame):
@@ -81,12 +85,12 @@ def mutations(text: str):
 
 def outcome_of(raw: RawSnapshot, baseline: dict[str, pd.DataFrame]) -> tuple[str, str]:
     try:
-        tables = runner.materialize(raw)
+        tables = graph.materialize(raw)
     except SourceError as error:
         return "caught", f"parse: {error.expected[:60]}"
     except RuleError as error:
         return "caught", f"rule: {str(error)[:60]}"
-    except runner.CheckFailed as error:
+    except CheckFailed as error:
         return "caught", f"check {error.check.name}"
     changed = [name for name, frame in tables.items() if not frame.equals(baseline[name])]
     return ("published", ", ".join(changed)) if changed else ("silent", "")
@@ -103,7 +107,7 @@ def with_line(raw: RawSnapshot, document_id: str, number: int, text: str) -> Raw
 def run(only: set[str] | None = None) -> dict[str, list[Outcome]]:
     """Outcomes per table (a line shared by two tables is mutated once, for the first)."""
     raw = snapshot.take(REPO / "raw")
-    baseline = runner.materialize(raw)
+    baseline = graph.materialize(raw)
     done: set[tuple[str, int]] = set()
     outcomes: dict[str, list[Outcome]] = {}
     for name, lines in source_lines(baseline).items():

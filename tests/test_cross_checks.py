@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline import cross_checks, runner, snapshot
+from pipeline import cross_checks, graph, snapshot
 from pipeline.documents import NOT_STATED, documents_table
 from pipeline.errors import SourceError
 from tests.conftest import run_build
@@ -26,7 +26,7 @@ REGIONS = "resettlement.region_vs_unhcr"
 
 @pytest.fixture(scope="module")
 def tables(documents_snapshot) -> dict[str, pd.DataFrame]:
-    return runner.materialize(documents_snapshot)
+    return graph.materialize(documents_snapshot)
 
 
 def edit_raw(raw_dir: Path, file_name: str, edit: Callable[[list[str]], list[str]]) -> None:
@@ -126,7 +126,7 @@ def test_a_changed_rcmp_value_changes_its_cross_check(raw_copy, tables):
         return lines
 
     edit_raw(raw_copy, RCMP_FILE, plus_one)
-    after = rows_of(runner.materialize(snapshot.take(raw_copy))["cross_checks"], ROXHAM)
+    after = rows_of(graph.materialize(snapshot.take(raw_copy))["cross_checks"], ROXHAM)
     before = rows_of(tables["cross_checks"], ROXHAM)
     scope = str(period["year"])
     assert after.loc[scope, "independent_value"] == before.loc[scope, "independent_value"] + 1
@@ -146,7 +146,7 @@ def test_a_changed_unhcr_value_in_the_partial_year_moves_only_the_upper_bound(ra
         return lines
 
     edit_raw(raw_copy, UNHCR_FILE, plus_ten)
-    after = runner.materialize(snapshot.take(raw_copy))["cross_checks"].set_index("check_id")
+    after = graph.materialize(snapshot.take(raw_copy))["cross_checks"].set_index("check_id")
     before = tables["cross_checks"].set_index("check_id")
     total = "resettlement.total_vs_unhcr"
     assert after.loc[total, "independent_upper"] == before.loc[total, "independent_upper"] + 10
@@ -283,7 +283,7 @@ def test_a_missing_month_stops_the_build(raw_copy, tables):
     line = int(record["line_start"])
     edit_raw(raw_copy, RCMP_FILE, lambda lines: lines[: line - 1] + lines[line:])
     with pytest.raises(SourceError) as error:
-        runner.materialize(snapshot.take(raw_copy))
+        graph.materialize(snapshot.take(raw_copy))
     assert error.value.path == f"raw/{RCMP_FILE}"
     assert f"a record for {year}-{month:02d}, province Quebec" in error.value.expected
 
@@ -294,7 +294,7 @@ def test_a_missing_year_stops_the_build(raw_copy, tables):
         raw_copy, UNHCR_FILE, lambda lines: [x for x in lines if not x.startswith(f"{end.year},")]
     )
     with pytest.raises(SourceError, match=rf"^raw/{UNHCR_FILE}: expected a record for {end.year}:"):
-        runner.materialize(snapshot.take(raw_copy))
+        graph.materialize(snapshot.take(raw_copy))
 
 
 def test_an_unmapped_series_region_stops_the_build_naming_its_line(raw_copy, tables):
@@ -308,7 +308,7 @@ def test_an_unmapped_series_region_stops_the_build_naming_its_line(raw_copy, tab
         lambda lines: [x.replace(f",{region},", f",{renamed},") for x in lines],
     )
     with pytest.raises(SourceError) as error:
-        runner.materialize(snapshot.take(raw_copy))
+        graph.materialize(snapshot.take(raw_copy))
     assert (error.value.path, error.value.line) == (f"raw/{UNHCR_FILE}", first)
     assert error.value.found == renamed and "region_mapping" in error.value.expected
 

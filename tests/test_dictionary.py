@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline import dictionary, publish, runner, schemas
+from pipeline import dictionary, publish, schemas
 from pipeline.paths import Paths
 from tests.conftest import REPO
 
@@ -73,14 +73,14 @@ def test_the_build_rewrites_the_readme_block_only_where_there_is_one(tmp_path):
     paths.readme.write_text(
         f"intro\n{dictionary.KNOWN_START}\nold\n{dictionary.KNOWN_END}\nrest\n", encoding="utf-8"
     )
-    assert runner.refresh_readme(paths, reconciliation) is True
+    assert dictionary.refresh_readme(paths.readme, reconciliation) is True
     block = dictionary.known_discrepancies_markdown(reconciliation)
     assert "expected " in block
     assert paths.readme.read_text(encoding="utf-8") == (
         f"intro\n{dictionary.KNOWN_START}\n{block}{dictionary.KNOWN_END}\nrest\n"
     )
     paths.readme.write_text("no block here\n", encoding="utf-8")
-    assert runner.refresh_readme(paths, reconciliation) is False
+    assert dictionary.refresh_readme(paths.readme, reconciliation) is False
     assert paths.readme.read_text(encoding="utf-8") == "no block here\n"
 
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import publish, runner
+from pipeline import graph, publish
 from pipeline.extract import events
 from tests.conftest import REPO, run_build
 
 
 @pytest.fixture(scope="module")
 def tables(documents_snapshot) -> dict[str, pd.DataFrame]:
-    return runner.materialize(documents_snapshot)
+    return graph.materialize(documents_snapshot)
 
 
 def _events(**columns: list) -> pd.DataFrame:

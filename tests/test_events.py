@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import locate, runner, snapshot
+from pipeline import graph, locate, snapshot
 from pipeline.errors import SourceError
 from pipeline.extract import events
 from tests.conftest import PAPER_FILE, edit_document
@@ -263,7 +263,7 @@ def test_an_edited_date_in_raw_changes_the_row(raw_copy: Path):
     assert text.count(old) == 1
     path.write_text(text.replace(old, old.replace("2009", "2008")), encoding="utf-8")
     snapshot.record(raw_copy)
-    tables = runner.materialize(snapshot.take(raw_copy))
+    tables = graph.materialize(snapshot.take(raw_copy))
     row = tables["events"].set_index("event_id").loc["mexico_visa_imposed"]
     assert (row["date_as_printed"], row["date_start"]) == ("2008", "2008")
     assert "Harper government in 2008" in row["quote"]

@@ -218,8 +218,7 @@ def test_country_lists_are_split_with_their_lines(documents):
 
 def test_projects_read_titles_and_years_from_the_text(documents):
     declarations = groups.load_projects()
-    projects = groups.extract_projects(documents, declarations)
-    countries = groups.extract_project_countries(documents, declarations)
+    projects, countries = groups.extract_projects(documents, declarations)
     fair = projects.set_index("project_id").loc["ilo_fair_recruitment_central_america"]
     assert (fair["start_date"], fair["end_date"]) == ("2022", "2024")
     assert fair["document_ids"] == "ilo_news_2022; ircc_news_release_2022"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import coverage, runner, snapshot
+from pipeline import coverage, graph, snapshot
 from pipeline.coverage import claims, rules, scan
 from pipeline.errors import SourceError
 from pipeline.text import RawDocument
@@ -20,7 +20,7 @@ RULES = rules.RULES_FILE
 
 @pytest.fixture(scope="module")
 def tables(documents_snapshot: snapshot.RawSnapshot) -> dict[str, pd.DataFrame]:
-    return runner.materialize(documents_snapshot)
+    return graph.materialize(documents_snapshot)
 
 
 def doc(text: str, document_id: str = "d", path: str = "raw/d.txt") -> RawDocument:
@@ -108,7 +108,7 @@ def test_a_new_number_stops_the_build_naming_file_and_line(
     )
     line = len(paper.lines) + 1
     with pytest.raises(coverage.UncoveredNumber) as error:
-        runner.materialize(edited)
+        graph.materialize(edited)
     assert str(error.value) == (
         f'raw/{PAPER_FILE}:{line}: number "123" is neither published nor skipped'
     )
@@ -479,8 +479,6 @@ def test_a_value_as_printed_places_the_token_though_the_row_also_has_its_year() 
 
 
 def test_an_events_quote_above_its_date_line_chooses_it() -> None:
-    from pipeline.tables import _dates_of
-
     text = "Canada said a lot.\nIn 2019 it pledged help, and 2019 saw 5 claims."
     fact = fact_row(value=5.0, period_start="2019", line_start=2, line_end=2, quote="x")
     event = {
@@ -493,7 +491,7 @@ def test_an_events_quote_above_its_date_line_chooses_it() -> None:
         "line_end": 2,
         "date_line": 2,
     }
-    events = _dates_of(pd.DataFrame([event]))
+    events = coverage.dates_of(pd.DataFrame([event]))
     found = coverage.classify(
         {"d": doc(text)}, {"facts": pd.DataFrame([fact]), "events": events}, rules.Rules(RULES, ())
     )

@@ -18,7 +18,7 @@ from tests.conftest import PAPER_FILE, edit_document
 
 @pytest.fixture(scope="module")
 def table(documents) -> pd.DataFrame:
-    return groups.extract_projects(documents, groups.load_projects()).set_index("project_id")
+    return groups.extract_projects(documents, groups.load_projects())[0].set_index("project_id")
 
 
 def _cited(documents, row: pd.Series) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import checks, journal, publish, runner, schemas, snapshot
+from pipeline import graph, journal, publish, schemas, snapshot
 from pipeline.errors import SourceError
 from tests.conftest import REPO, copy_package, package_bytes, replace_in_raw, run_build
 
@@ -59,8 +59,8 @@ class DyingOps(journal.FileOps):
 @pytest.fixture(scope="module")
 def old_and_new() -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """The published tables, and the same with one value changed (a package that differs)."""
-    tables = runner.materialize(snapshot.take(REPO / "raw"))
-    old = {name: tables[name] for name in checks.published()}
+    tables = graph.materialize(snapshot.take(REPO / "raw"))
+    old = {name: tables[name] for name in schemas.package().resources}
     new = {**old, "remittances": old["remittances"].copy()}
     new["remittances"].loc[0, "remittances_pct_gdp"] += 0.1
     return old, new

@@ -14,11 +14,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline import declared, reconcile, runner, snapshot
+from pipeline import declared, graph, reconcile, snapshot
+from pipeline.assets.checks import CheckFailed
 from pipeline.errors import SourceError
+from pipeline.extract import texts as rule_texts
 from pipeline.reconcile import engine
 from pipeline.reconcile.rules import RuleFile
-from pipeline.registry import registered
 from pipeline.snapshot import RawSnapshot
 from pipeline.text import RawDocument
 from tests.conftest import edit_document, replace_in_raw, run_build
@@ -29,8 +30,8 @@ RULES = reconcile.load_rules()
 
 @pytest.fixture(scope="module")
 def tables(documents_snapshot):
-    """Every registered table of the sources, as the build makes them."""
-    return runner.materialize(documents_snapshot)
+    """Every table of the sources, as the build makes them."""
+    return graph.materialize(documents_snapshot)
 
 
 def run_rules(
@@ -38,9 +39,9 @@ def run_rules(
     documents: dict[str, RawDocument],
     rules: tuple | None = None,
 ) -> pd.DataFrame:
-    """The reconciliation of `tables`, with the rule texts read again from `documents` (by
-    the registry's producer: a test may edit the documents)."""
-    texts = registered()["rule_texts"].produce(RawSnapshot(documents, []))
+    """The reconciliation of `tables`, with the rule texts read again from `documents` (as
+    the build reads them: a test may edit the documents)."""
+    texts = rule_texts.extract_texts(documents, rule_texts.load_texts())
     return reconcile.reconcile(
         {**tables, "texts": texts},
         RULES if rules is None else rules,
@@ -371,8 +372,8 @@ def test_a_known_text_discrepancy_with_other_texts_stops_the_build(known, docume
     document_id, old, new = TEXT_DRIFTS[known]
     raw = documents_snapshot
     edited = edit_document(raw.documents[document_id], old, new)
-    with pytest.raises(runner.CheckFailed) as failure:
-        runner.materialize(RawSnapshot({**raw.documents, document_id: edited}, raw.manifest))
+    with pytest.raises(CheckFailed) as failure:
+        graph.materialize(RawSnapshot({**raw.documents, document_id: edited}, raw.manifest))
     message = str(failure.value)
     assert f"{known[0]} [{known[1]}]" in message
     assert "accepted comparing ['Elena Montobbio', 'Francesco Carella']" in message, message
@@ -387,12 +388,12 @@ def with_paper_edit(raw: RawSnapshot, old: str, new: str) -> RawSnapshot:
 
 @pytest.mark.parametrize("known", sorted(DRIFTS), ids=lambda k: f"{k[0]}[{k[1]}]")
 def test_drifted_known_discrepancy_stops_the_build(known, documents_snapshot):
-    """The build (the registry run in memory) stops at the rule's check, naming the rule, the
+    """The build (the asset graph) stops at the rule's check, naming the rule, the
     scope, the value the discrepancy was accepted at and the new one."""
     check_id, scope = known
     old, new, pinned, now = DRIFTS[known]
-    with pytest.raises(runner.CheckFailed) as failure:
-        runner.materialize(with_paper_edit(documents_snapshot, old, new))
+    with pytest.raises(CheckFailed) as failure:
+        graph.materialize(with_paper_edit(documents_snapshot, old, new))
     assert failure.value.check.name == check_id.replace(".", "__")
     message = str(failure.value)
     assert f"{check_id} [{scope}]" in message
@@ -788,9 +789,9 @@ def test_a_rule_that_cannot_fail_in_a_build_names_the_check_that_stops_it(
     marked = {rule.check_id: rule.stopped_first_by for rule in RULES if rule.stopped_first_by}
     assert set(marked) == set(STOPPED_FIRST)
     old, new = STOPPED_FIRST[check_id]
-    with pytest.raises((runner.CheckFailed, SourceError)) as failure:
-        runner.materialize(with_paper_edit(documents_snapshot, old, new))
-    if isinstance(failure.value, runner.CheckFailed):
+    with pytest.raises((CheckFailed, SourceError)) as failure:
+        graph.materialize(with_paper_edit(documents_snapshot, old, new))
+    if isinstance(failure.value, CheckFailed):
         assert failure.value.check.name == marked[check_id]
     else:
         assert marked[check_id].startswith("parse:")

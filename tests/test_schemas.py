@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from pipeline import checks, publish, schemas
+from pipeline import publish, schemas
 from tests.conftest import REPO
 
 PUBLISHED = schemas.package().resources
@@ -94,13 +94,11 @@ def test_undeclared_column_fails():
 def test_schema_check_reports_failure_cases():
     frame = published("roxham_road_claims")
     frame.loc[3, "claims"] = -5
-    outcome = checks.schema_check("roxham_road_claims").evaluate(frame)
+    outcome = schemas.load("roxham_road_claims").check(frame)
     assert not outcome.passed
     assert "claims" in outcome.description
     assert "-5" in outcome.details["failure_case"].tolist()
-    assert (
-        checks.schema_check("roxham_road_claims").evaluate(published("roxham_road_claims")).passed
-    )
+    assert schemas.load("roxham_road_claims").check(published("roxham_road_claims")).passed
 
 
 @pytest.mark.parametrize("name", PUBLISHED)
@@ -108,11 +106,11 @@ def test_each_schema_check_blocks_a_bad_frame(name):
     frame = published(name)
     required = next(f.name for f in schemas.load(name).fields if f.constraints.required)
     frame.loc[0, required] = pd.NA
-    outcome = checks.schema_check(name).evaluate(frame)
+    outcome = schemas.load(name).check(frame)
     assert not outcome.passed
     assert outcome.severity == "error"
     assert required in outcome.details["column"].tolist()
-    assert checks.schema_check(name).evaluate(published(name)).passed
+    assert schemas.load(name).check(published(name)).passed
 
 
 def test_table_schema_is_derived_from_the_declaration():

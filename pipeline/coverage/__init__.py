@@ -114,3 +114,14 @@ def totals_markdown(frame: pd.DataFrame) -> list[str]:
     for (rule, status), n in ruled.groupby(["accounted_by", "status"]).size().items():
         out.append(f"- `{rule.removeprefix('rule:')}` ({status}): {n}")
     return [*out, ""]
+
+
+def dates_of(events: pd.DataFrame) -> pd.DataFrame:
+    """What an event publishes for number coverage: its date as printed, on the date's line
+    (its quote, at the quote's lines, with the lines it skips). Not the other numbers -
+    citation years, counts - its quote happens to contain: the quote only chooses between
+    rows."""
+    dates = events[["event_id", "document_id", "date_as_printed", "quote", "lines_skipped"]].copy()
+    dates["quote_line_start"], dates["quote_line_end"] = events["line_start"], events["line_end"]
+    dates["line_start"] = dates["line_end"] = events["date_line"]
+    return dates

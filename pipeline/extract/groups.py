@@ -236,11 +236,20 @@ def _located(
 
 def extract_projects(
     documents: dict[str, RawDocument], declarations: ProjectDeclarations
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The projects and the countries their descriptions name, each description located once."""
+    located = list(_located(documents, declarations))
+    return _project_rows(located), _project_country_rows(located)
+
+
+Located = list[tuple[Project, list[tuple[RawDocument, locate.Match]]]]
+
+
+def _project_rows(located: Located) -> pd.DataFrame:
     """One row per project: what is declared, the title its descriptions print, and the years,
     funder, implementer and status its primary description states."""
     rows = []
-    for project, matches in _located(documents, declarations):
+    for project, matches in located:
         found = {k: v for _, m in matches for k, v in m.groups.items()}
         primary_document, primary = matches[0]
         cited = primary.groups  # dates, funder, implementer, status: in the lines the row cites
@@ -264,12 +273,10 @@ def extract_projects(
     return pd.DataFrame(rows)
 
 
-def extract_project_countries(
-    documents: dict[str, RawDocument], declarations: ProjectDeclarations
-) -> pd.DataFrame:
+def _project_country_rows(located: Located) -> pd.DataFrame:
     """One row per country a project's description names, per describing document."""
     rows = []
-    for project, matches in _located(documents, declarations):
+    for project, matches in located:
         for document, match in matches:
             if "countries" in match.groups:
                 rows += _country_rows(

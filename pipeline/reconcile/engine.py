@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from pipeline.outcome import CheckOutcome
 from pipeline.reconcile import kinds
 from pipeline.reconcile.inputs import Inputs, RuleError, Scope
 from pipeline.reconcile.rules import (
@@ -29,7 +30,6 @@ from pipeline.reconcile.rules import (
     SumsToTotal,
     UniquePerGroup,
 )
-from pipeline.registry import CheckOutcome
 
 STATUS_PASS, STATUS_FAIL, STATUS_KNOWN = "pass", "fail", "known-discrepancy"
 NOW_PASSES = "declared as a known discrepancy but it now passes"

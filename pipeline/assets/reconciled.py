@@ -1,0 +1,92 @@
+"""Reconciled: the declared rules over the tables, the paper against the official series, and
+every number of the raw text accounted for."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dagster import AssetIn, asset, load_assets_from_modules
+
+from pipeline import coverage, reconcile
+from pipeline import cross_checks as official_series
+from pipeline.assets import extracted, harmonised
+from pipeline.assets.checks import Checked, checked, declared, declared_schemas, published
+from pipeline.snapshot import RawSnapshot
+
+
+@asset(**declared("reconciliation"))
+def reconciliation(
+    raw_documents: RawSnapshot,
+    remittances: pd.DataFrame,
+    roxham_road_claims: pd.DataFrame,
+    roxham_road_totals: pd.DataFrame,
+    mexico_refugee_claims: pd.DataFrame,
+    resettlement_by_region: pd.DataFrame,
+    facts: pd.DataFrame,
+    memberships: pd.DataFrame,
+    rule_texts: pd.DataFrame,
+) -> Checked:
+    """Every reconciliation rule evaluated per scope: expected, observed, allowed band and
+    status (pass, fail, known-discrepancy)."""
+    tables = {
+        "memberships": memberships,
+        "remittances": remittances,
+        "roxham_road_claims": roxham_road_claims,
+        "roxham_road_totals": roxham_road_totals,
+        "mexico_refugee_claims": mexico_refugee_claims,
+        "resettlement_by_region": resettlement_by_region,
+        "facts": facts,
+        "texts": rule_texts,
+    }
+    frame = reconcile.reconcile(tables, reconcile.load_rules(), raw_documents.paths)
+    yield from checked("reconciliation", frame)
+
+
+@asset(**declared("cross_checks"))
+def cross_checks(
+    raw_documents: RawSnapshot,
+    roxham_road_totals: pd.DataFrame,
+    resettlement_by_region: pd.DataFrame,
+    rcmp_interceptions: pd.DataFrame,
+    unhcr_resettlement_arrivals: pd.DataFrame,
+) -> Checked:
+    """The paper's Roxham Road totals and resettlement figures against independent official
+    series (RCMP, UNHCR): difference, definitions, tolerance and status per figure and
+    period."""
+    tables = {
+        "roxham_road_totals": roxham_road_totals,
+        "resettlement_by_region": resettlement_by_region,
+        "rcmp_interceptions": rcmp_interceptions,
+        "unhcr_resettlement_arrivals": unhcr_resettlement_arrivals,
+    }
+    comparisons = official_series.load_cross_checks()
+    yield from checked(
+        "cross_checks", official_series.compare(tables, comparisons, raw_documents.paths)
+    )
+
+
+def _read_from_the_text() -> tuple[str, ...]:
+    """The tables with a schema of the layers before this one: they read the raw text (the
+    published ones first, in the package's order: a number two rows publish is credited to
+    the first; then the series' tables, checked but not published). Reconciled tables compute
+    from these and read no number of their own; tables without a schema are intermediate
+    copies."""
+    earlier = {
+        k.path[-1] for a in load_assets_from_modules([extracted, harmonised]) for k in a.keys
+    }
+    checked_tables = declared_schemas() & earlier
+    order = [*published(), *sorted(declared_schemas() - set(published()))]
+    return tuple(name for name in order if name in checked_tables)
+
+
+@asset(
+    ins={name: AssetIn(name) for name in _read_from_the_text()},
+    **declared("number_coverage"),
+)
+def number_coverage(raw_documents: RawSnapshot, **tables: pd.DataFrame) -> Checked:
+    """Every number printed in the raw documents, published (with the row that publishes it),
+    skipped by a declared rule or pending; a number accounted for by nothing stops the
+    build."""
+    publishers = {name: tables[name] for name in _read_from_the_text()}
+    publishers["events"] = coverage.dates_of(publishers["events"])
+    frame = coverage.classify(raw_documents.documents, publishers, coverage.rules.load_rules())
+    yield from checked("number_coverage", frame)
