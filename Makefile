@@ -61,7 +61,7 @@ docs: setup
 
 # Parquet files and a DuckDB database of the published package, in exports/ (not committed).
 exports: setup
-	$(RUN) python -m pipeline.exports
+	$(RUN) python -m pipeline.package.exports
 
 # The dataset site of the published package, in site/: open site/index.html (no network).
 site: setup
@@ -75,7 +75,7 @@ mutation: setup
 	$(RUN) python tests/mutation_run.py
 
 # Mutation testing of the code (mutmut, in its own .venv-mutation; not part of `make test`):
-# MODULES="pipeline/locate.py pipeline/hedges.py" limits it to those files (default: all of
+# MODULES="pipeline/extract/locate.py pipeline/extract/hedges.py" limits it to those files (default: all of
 # pipeline/). Results stay in mutants/ (resumable); the score per module is printed at the end,
 # the equivalent mutants of tests/equivalent_mutants.yaml excluded. SAMPLE=300 runs 300 mutants
 # drawn at random (SAMPLE_SEED, default 0) and gives the score with its 95% interval.

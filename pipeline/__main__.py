@@ -10,7 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline import buildlock, journal, stamp
+from pipeline import buildlock, stamp
+from pipeline.package import journal
 from pipeline.paths import REPO_ROOT, Paths
 
 DAGSTER_YAML = "telemetry:\n  enabled: false\n"
@@ -74,8 +75,8 @@ def _build_locked(paths: Paths, force: bool) -> int:
         print(f"up to date: nothing changed since the last successful build of {paths.out_dir}")
         return 0
     inputs = stamp.inputs_digest(paths)
-    from pipeline import snapshot
     from pipeline.errors import SourceError
+    from pipeline.sources import snapshot
 
     try:
         # Raw files are verified before the stack is imported: bad input fails in a blink.
@@ -134,7 +135,7 @@ def _build_recorded_locked(paths: Paths) -> int:
 
 
 def record_snapshot() -> int:
-    from pipeline import snapshot
+    from pipeline.sources import snapshot
 
     changed = snapshot.record(Paths.from_env().raw_dir)
     for path in changed:
@@ -152,7 +153,7 @@ def dev() -> int:
 def release() -> int:
     """Write dist/<name>-<version>.zip and record the release; for a version already released,
     rebuild it and verify it byte for byte against its record."""
-    from pipeline import release as releases
+    from pipeline.package import release as releases
 
     try:
         with buildlock.held(REPO_ROOT):  # the package cannot change while it is read
@@ -169,9 +170,9 @@ def release() -> int:
 
 def docs() -> int:
     """Run the consumer-side expectation suites and write Great Expectations Data Docs."""
-    from pipeline import consumer_checks
+    from pipeline.package import expectations
 
-    results = consumer_checks.run(REPO_ROOT, REPO_ROOT / "build-docs")
+    results = expectations.run(REPO_ROOT, REPO_ROOT / "build-docs")
     for name, success in results.items():
         print(f"{'passed' if success else 'FAILED'}: {name}")
     print(f"Data Docs: {REPO_ROOT / 'build-docs' / 'index.html'}")

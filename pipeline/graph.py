@@ -19,7 +19,7 @@ from dagster import AssetCheckResult, AssetsDefinition, Output
 from pipeline.assets.resources import PathsResource
 from pipeline.definitions import LAYERS, defs
 from pipeline.paths import Paths
-from pipeline.snapshot import RawSnapshot
+from pipeline.sources.snapshot import RawSnapshot
 
 RAW = "raw_documents"
 PUBLISHED = "published"  # the layer that writes the package

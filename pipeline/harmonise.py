@@ -6,16 +6,17 @@ import logging
 import re
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 
 import pandas as pd
 from pydantic import Field, field_validator
 
-from pipeline import declared, locate, schemas
+from pipeline import schemas, strict_yaml
 from pipeline.errors import SourceError
-from pipeline.text import RawDocument
+from pipeline.extract import locate
+from pipeline.paths import ROOTS
+from pipeline.sources.text import RawDocument
 
-DECLARATIONS = Path(__file__).resolve().parent / "declarations" / "country_names.yaml"
+DECLARATIONS = ROOTS.declarations_dir / "country_names.yaml"
 # country_converter's `continent` names -> UN M49 region names.
 M49_REGION = {"America": "Americas"}
 LATIN_AMERICA_CARIBBEAN_SUBREGIONS = {"Caribbean", "Central America", "South America"}
@@ -29,7 +30,7 @@ def _converter():
     return coco.CountryConverter()
 
 
-class CountryNames(declared.Declared):
+class CountryNames(strict_yaml.Declared):
     """Printed names in a country column that denote no country, each with the reason; and
     names the texts print for a country that no table prints (by ISO3 code), searched with the
     tables' spellings for where the country is first named."""
@@ -48,7 +49,7 @@ class CountryNames(declared.Declared):
 
 @cache
 def country_names() -> CountryNames:
-    return declared.load(CountryNames, DECLARATIONS)
+    return strict_yaml.load(CountryNames, DECLARATIONS)
 
 
 def not_a_country() -> frozenset[str]:

@@ -1,7 +1,7 @@
 """The typed model of `schemas/`: one declaration per published table, the fields they share
 (`_fields.yaml`) and the package metadata (`_package.yaml`).
 
-The YAML files are the single source of truth. They are read only through `pipeline.declared`,
+The YAML files are the single source of truth. They are read only through `pipeline.strict_yaml`,
 so a misspelt key, a wrong type or a missing key stops the build at load time, naming the file
 and the key. Each constraint is interpreted in one class, `Constraints`; the Frictionless Table
 Schema, the Pandera and Great Expectations checks, the data dictionary and the release
@@ -33,12 +33,13 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from pipeline import declared
-from pipeline.declared import Declared
+from pipeline import strict_yaml
 from pipeline.errors import SourceError
 from pipeline.outcome import CheckOutcome
+from pipeline.paths import ROOTS
+from pipeline.strict_yaml import Declared
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = ROOTS.schemas_dir
 SHARED_FIELDS_FILE = "_fields.yaml"
 PACKAGE_FILE = "_package.yaml"
 CURATED = "curated"  # the published tables' folder, in the package and in the repository
@@ -91,7 +92,7 @@ class Constraints(Declared):
     unique: StrictBool = False
     minimum: Number | None = None
     maximum: Number | None = None
-    pattern: declared.Regex | None = None
+    pattern: strict_yaml.Regex | None = None
     enum: Names | None = None
 
     def table_schema(self) -> dict[str, Any]:
@@ -314,7 +315,7 @@ class ResourceDeclaration(Declared):
         )
         # Validated again as a whole, so that key errors come after an unknown `use` and name
         # the file like every other error.
-        return declared.validate(Resource, {**dict(self), "fields": fields}, where)
+        return strict_yaml.validate(Resource, {**dict(self), "fields": fields}, where)
 
 
 class Resource(ResourceDeclaration):
@@ -486,7 +487,7 @@ class Package(Declared):
     @field_validator("resources")
     @classmethod
     def _listed_once(cls, resources: tuple[str, ...]) -> tuple[str, ...]:
-        declared.once(resources, "resources")
+        strict_yaml.once(resources, "resources")
         return resources
 
     @property
@@ -509,11 +510,11 @@ class Package(Declared):
 def package(schema_dir: Path = SCHEMA_DIR) -> Package:
     """`_package.yaml`; each resource it lists has its schema file."""
     path = schema_dir / PACKAGE_FILE
-    loaded = declared.load(Package, path)
+    loaded = strict_yaml.load(Package, path)
     for index, name in enumerate(loaded.resources):
         if not (schema_dir / f"{name}.yaml").is_file():
             expected = f"key 'resources.{index}' to name a schema file ({name}.yaml)"
-            raise SourceError(declared.relative(path), None, expected, name)
+            raise SourceError(strict_yaml.relative(path), None, expected, name)
     return loaded
 
 
@@ -521,13 +522,13 @@ def package(schema_dir: Path = SCHEMA_DIR) -> Package:
 def load(name: str, schema_dir: Path = SCHEMA_DIR) -> Resource:
     """The resource declared in `<schema_dir>/<name>.yaml`, its shared fields resolved."""
     path = schema_dir / f"{name}.yaml"
-    where = declared.relative(path)
-    declaration = declared.load(ResourceDeclaration, path)
+    where = strict_yaml.relative(path)
+    declaration = strict_yaml.load(ResourceDeclaration, path)
     if declaration.name != name:
         raise SourceError(
             where, None, f"key 'name' to be the file's name {name!r}", declaration.name
         )
-    shared = declared.load(SharedFields, schema_dir / SHARED_FIELDS_FILE)
+    shared = strict_yaml.load(SharedFields, schema_dir / SHARED_FIELDS_FILE)
     return declaration.resolve(shared.root, where)
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import paths, snapshot
-from pipeline.text import RawDocument
+from pipeline import paths
+from pipeline.sources import snapshot
+from pipeline.sources.text import RawDocument
 
 # `make mutation-code`: mutmut's stats run traces this process's calls by walking its stack,
 # which fails in a child started with `python -m` (frames of frozen modules). Its children are

@@ -22,7 +22,7 @@ runs every mutant it is given by name again, so a sample run does not resume; th
 changes when the code does (it is drawn from the list of all mutants).
 
 Run from the repository root in the environment that has mutmut (.venv-mutation):
-    python tests/mutation_code.py pipeline/locate.py pipeline/hedges.py
+    python tests/mutation_code.py pipeline/extract/locate.py pipeline/extract/hedges.py
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ def module_name(path: str) -> str:
 
 
 def mutant_module(mutant: str) -> str:
-    """'pipeline.hedges.xǁHedgesǁqualifier_of__mutmut_3' -> 'pipeline.hedges' (a mutated
-    function's name has no dot)."""
+    """'pipeline.extract.hedges.xǁHedgesǁqualifier_of__mutmut_3' -> 'pipeline.extract.hedges'
+    (a mutated function's name has no dot)."""
     return mutant.rsplit(".", 1)[0]
 
 

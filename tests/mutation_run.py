@@ -27,14 +27,15 @@ from dagster import AssetKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline import graph, schemas, snapshot
+from pipeline import graph, schemas
 from pipeline.assets.checks import CheckFailed
-from pipeline.coverage.claims import claimed  # the number-coverage step's test, shared
 from pipeline.definitions import defs
 from pipeline.errors import SourceError
 from pipeline.reconcile import RuleError
-from pipeline.snapshot import RawSnapshot
-from pipeline.text import RawDocument
+from pipeline.reconcile.coverage.claims import claimed  # the number-coverage step's test, shared
+from pipeline.sources import snapshot
+from pipeline.sources.snapshot import RawSnapshot
+from pipeline.sources.text import RawDocument
 
 REPO = Path(__file__).resolve().parent.parent
 

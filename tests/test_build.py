@@ -135,7 +135,8 @@ def changed_lines(before: dict, after: dict, name: str) -> list[tuple[str, str]]
 
 
 def test_readme_lists_every_known_discrepancy_as_published():
-    from pipeline import dictionary, schemas
+    from pipeline import schemas
+    from pipeline.package import dictionary
 
     reconciliation = schemas.load("reconciliation").read_csv(
         REPO / "curated" / "reconciliation.csv"

@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from pipeline import __main__ as pipeline_cli
-from pipeline import buildlock, exports, published, release, snapshot, stamp
+from pipeline import buildlock, stamp
+from pipeline.package import exports, read_back, release
 from pipeline.paths import REPO_ROOT
 from pipeline.site import __main__ as site_cli
+from pipeline.sources import snapshot
 from tests.conftest import PAPER_FILE, copy_package, package_bytes, replace_in_raw, run_main
 
-PACKAGE = published.Package.load(REPO_ROOT)
+PACKAGE = read_back.PublishedPackage.load(REPO_ROOT)
 
 
 def test_site_defaults_are_the_repository_and_its_site_folder():
@@ -137,9 +139,9 @@ def test_snapshot_names_the_changed_files(raw_copy):
 
 @pytest.mark.parametrize(("results", "code"), [({"a": True, "b": True}, 0), ({"a": False}, 1)])
 def test_docs_says_which_suites_passed(monkeypatch, capsys, results, code):
-    from pipeline import consumer_checks
+    from pipeline.package import expectations
 
-    monkeypatch.setattr(consumer_checks, "run", lambda repo, docs_dir: results)
+    monkeypatch.setattr(expectations, "run", lambda repo, docs_dir: results)
     assert pipeline_cli.main(["docs"]) == code
     lines = [f"{'passed' if ok else 'FAILED'}: {name}" for name, ok in results.items()]
     lines.append(f"Data Docs: {REPO_ROOT / 'build-docs' / 'index.html'}")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import consumer_checks, schemas
+from pipeline import schemas
+from pipeline.package import expectations
 from tests.conftest import REPO, copy_package
 
 
 def test_every_suite_passes_and_data_docs_list_them(tmp_path):
     docs = tmp_path / "docs"
-    results = consumer_checks.run(REPO, docs)
+    results = expectations.run(REPO, docs)
     names = schemas.package().resources
     assert results == {f"{name}_consumer": True for name in names}
     index = (docs / "index.html").read_text(encoding="utf-8")
@@ -23,7 +24,7 @@ def test_a_broken_published_value_fails_its_suite(tmp_path):
     package = copy_package(REPO, tmp_path / "package")
     totals = package / "curated" / "roxham_road_totals.csv"
     totals.write_text(totals.read_text().replace(",16040,", ",26040,"))
-    results = consumer_checks.run(package, tmp_path / "docs", only=["roxham_road_totals"])
+    results = expectations.run(package, tmp_path / "docs", only=["roxham_road_totals"])
     assert results == {"roxham_road_totals_consumer": False}
 
 
@@ -54,8 +55,6 @@ def test_expectations_are_derived_from_the_declared_constraints():
 
 
 def test_cross_table_expectations_of_a_table_not_in_the_package_are_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(
-        consumer_checks, "cross_table_expectations", lambda gx, frames: {"nope": []}
-    )
+    monkeypatch.setattr(expectations, "cross_table_expectations", lambda gx, frames: {"nope": []})
     with pytest.raises(ValueError, match=r"name tables not in the package: \['nope'\]"):
-        consumer_checks.run(REPO, tmp_path / "docs", only=["countries"])
+        expectations.run(REPO, tmp_path / "docs", only=["countries"])

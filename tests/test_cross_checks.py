@@ -13,9 +13,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline import cross_checks, graph, snapshot
-from pipeline.documents import NOT_STATED, documents_table
+from pipeline import graph
 from pipeline.errors import SourceError
+from pipeline.reconcile import official_series
+from pipeline.sources import snapshot
+from pipeline.sources.documents import NOT_STATED, documents_table
 from tests.conftest import run_build
 
 RCMP_FILE = "rcmp_interceptions_monthly_2017_2020.csv"
@@ -157,17 +159,17 @@ def test_a_changed_unhcr_value_in_the_partial_year_moves_only_the_upper_bound(ra
 
 
 def test_units_inside_and_overlapping_a_period():
-    inside, overlapping = cross_checks.units_around(
+    inside, overlapping = official_series.units_around(
         dt.date(2015, 1, 1), dt.date(2020, 6, 30), "year"
     )
     assert inside == [(y, 0) for y in range(2015, 2020)]
     assert overlapping == [(y, 0) for y in range(2015, 2021)]
-    inside, overlapping = cross_checks.units_around(
+    inside, overlapping = official_series.units_around(
         dt.date(2017, 4, 15), dt.date(2017, 6, 30), "month"
     )
     assert inside == [(2017, 5), (2017, 6)]
     assert overlapping == [(2017, 4), (2017, 5), (2017, 6)]
-    aligned = cross_checks.units_around(dt.date(2016, 1, 1), dt.date(2017, 12, 31), "year")
+    aligned = official_series.units_around(dt.date(2016, 1, 1), dt.date(2017, 12, 31), "year")
     assert aligned[0] == aligned[1] == [(2016, 0), (2017, 0)]
 
 
@@ -196,7 +198,7 @@ def synthetic(period_end: str, counts: dict[int, int]) -> dict[str, pd.DataFrame
     return {"paper_table": paper, "series_table": series}
 
 
-def yearly_comparison(relative_pct: float) -> cross_checks.CrossChecks:
+def yearly_comparison(relative_pct: float) -> official_series.CrossChecks:
     declaration = {
         "tolerances": {"t": {"relative_pct": relative_pct, "reason": "a test"}},
         "comparisons": [
@@ -217,12 +219,12 @@ def yearly_comparison(relative_pct: float) -> cross_checks.CrossChecks:
             "unexplained": {"without_region": ["Stateless"], "note": "a test"},
         },
     }
-    return cross_checks.CrossChecks.model_validate(declaration)
+    return official_series.CrossChecks.model_validate(declaration)
 
 
 def test_a_period_that_cannot_be_aligned_is_published_as_bounds():
     tables = synthetic("2017-06-30", {2015: 1, 2016: 90, 2017: 40, 2018: 1})
-    row = cross_checks.compare(tables, yearly_comparison(0), {}).iloc[0]
+    row = official_series.compare(tables, yearly_comparison(0), {}).iloc[0]
     assert pd.isna(row["independent_value"])
     assert (row["independent_lower"], row["independent_upper"]) == (90, 130)
     assert row["status"] == "bounds-contain" and row["difference"] == 0
@@ -231,26 +233,26 @@ def test_a_period_that_cannot_be_aligned_is_published_as_bounds():
         "upper bound: 2016 to 2017 (2 years) overlapping it"
     )
     assert row["independent_lines"] == "series:3-4"
-    below = cross_checks.compare(
+    below = official_series.compare(
         synthetic("2017-06-30", {2016: 101, 2017: 40}), yearly_comparison(0), {}
     ).iloc[0]
     assert below["status"] == "bounds-exclude" and below["difference"] == -1
 
 
 def test_a_period_within_one_year_has_no_whole_year_for_its_lower_bound():
-    row = cross_checks.compare(synthetic("2016-06-30", {2016: 300}), yearly_comparison(0), {}).iloc[
-        0
-    ]
+    row = official_series.compare(
+        synthetic("2016-06-30", {2016: 300}), yearly_comparison(0), {}
+    ).iloc[0]
     assert (row["independent_lower"], row["independent_upper"]) == (0, 300)
     assert row["independent_periods"].startswith("lower bound: no whole year inside")
 
 
 def test_an_aligned_period_is_exact_and_the_tolerance_sets_the_status():
     tables = synthetic("2017-12-31", {2016: 50, 2017: 45})
-    row = cross_checks.compare(tables, yearly_comparison(5.3), {}).iloc[0]
+    row = official_series.compare(tables, yearly_comparison(5.3), {}).iloc[0]
     assert row["independent_value"] == row["independent_lower"] == row["independent_upper"] == 95
     assert (row["difference"], row["difference_pct"], row["status"]) == (5, 5.26, "within")
-    tight = cross_checks.compare(tables, yearly_comparison(5), {}).iloc[0]
+    tight = official_series.compare(tables, yearly_comparison(5), {}).iloc[0]
     assert tight["status"] == "outside"
 
 
@@ -314,7 +316,7 @@ def test_an_unmapped_series_region_stops_the_build_naming_its_line(raw_copy, tab
 
 
 def declarations_with(tmp_path: Path, change: Callable[[dict], None]) -> Path:
-    data = yaml.safe_load(cross_checks.CROSS_CHECKS.read_text(encoding="utf-8"))
+    data = yaml.safe_load(official_series.CROSS_CHECKS.read_text(encoding="utf-8"))
     change(data)
     path = tmp_path / "cross_checks.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
@@ -329,9 +331,9 @@ def test_a_paper_region_without_a_mapping_stops_the_build(tmp_path, tables):
         mapping["unexplained"]["regions"] += asia["regions"]  # the series stays covered
 
     path = declarations_with(tmp_path, unmap_asia)
-    declarations = cross_checks.load_cross_checks(path)
+    declarations = official_series.load_cross_checks(path)
     with pytest.raises(SourceError) as error:
-        cross_checks.compare(tables, declarations, {"working_paper_2020": "raw/paper.txt"}, path)
+        official_series.compare(tables, declarations, {"working_paper_2020": "raw/paper.txt"}, path)
     assert error.value.path == str(path)
     assert "a region_mapping entry for the paper's region 'Asia-Pacific' (raw/paper.txt:" in (
         error.value.expected
@@ -369,7 +371,7 @@ def test_a_misspelt_key_is_refused_naming_file_and_key(case, tmp_path):
     change, key = MISSPELT[case]
     path = declarations_with(tmp_path, change)
     with pytest.raises(SourceError) as error:
-        cross_checks.load_cross_checks(path)
+        official_series.load_cross_checks(path)
     assert error.value.path == str(path)
     assert f"(key {key!r})" in error.value.expected and error.value.found == "an unknown key"
 
@@ -401,7 +403,7 @@ def test_a_misspelt_key_is_refused_naming_file_and_key(case, tmp_path):
 def test_inconsistent_declarations_are_refused(tmp_path, change, problem):
     path = declarations_with(tmp_path, change)
     with pytest.raises(SourceError, match=problem):
-        cross_checks.load_cross_checks(path)
+        official_series.load_cross_checks(path)
 
 
 @pytest.mark.parametrize(
@@ -426,7 +428,7 @@ def test_a_declared_table_or_field_that_does_not_exist_stops_the_build(
 ):
     path = declarations_with(tmp_path, change)
     with pytest.raises(SourceError, match=expected) as error:
-        cross_checks.compare(tables, cross_checks.load_cross_checks(path), {}, path)
+        official_series.compare(tables, official_series.load_cross_checks(path), {}, path)
     assert error.value.path.startswith(str(path))
 
 
@@ -476,9 +478,9 @@ def test_a_figure_that_is_not_one_value_on_its_rows_is_refused_naming_where():
     frame = pd.DataFrame(
         {"total": [10, 11], "period_start": ["2017-01-01"] * 2, "period_end": ["2017-12-31"] * 2}
     )
-    paper = cross_checks.PaperFigure(resource="roxham_road_totals", value="total")
+    paper = official_series.PaperFigure(resource="roxham_road_totals", value="total")
     with pytest.raises(SourceError) as error:
-        cross_checks.paper_figures(paper, frame, "cross_checks.yaml (a.b)")
+        official_series.paper_figures(paper, frame, "cross_checks.yaml (a.b)")
     assert str(error.value) == (
         "cross_checks.yaml (a.b): expected one value of total on the rows; found '[10, 11]'"
     )

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import declared, harmonise, hedges
+from pipeline import harmonise, strict_yaml
 from pipeline.errors import SourceError
+from pipeline.extract import hedges
 
 
 def misspelt(tmp_path: Path, source: Path, old: str, new: str) -> Path:
@@ -38,7 +39,7 @@ def test_a_missing_qualifier_in_the_hedges_is_refused(tmp_path):
 def test_a_misspelt_key_in_the_country_name_exceptions_is_refused(tmp_path):
     path = misspelt(tmp_path, harmonise.DECLARATIONS, "not_a_country:", "not_a_contry:")
     with pytest.raises(SourceError) as error:
-        declared.load(harmonise.CountryNames, path)
+        strict_yaml.load(harmonise.CountryNames, path)
     assert "(key 'not_a_contry')" in error.value.expected
 
 

@@ -1,4 +1,4 @@
-"""pipeline/declared.py on its own: where an error in a declaration file is reported (file, line,
+"""pipeline/strict_yaml.py on its own: where an error in a declaration file is reported (file, line,
 key path) and what it says. Written against the mutants `make mutation-code` found surviving:
 each test pins a line number or a wording a small slip in the code would change."""
 
@@ -10,22 +10,22 @@ from pathlib import Path
 import pytest
 from pydantic import model_validator
 
-from pipeline import declared
+from pipeline import strict_yaml
 from pipeline.errors import SourceError
 
 
-class Item(declared.Declared):
+class Item(strict_yaml.Declared):
     id: str
     size: int = 0
 
 
-class Items(declared.Declared):
+class Items(strict_yaml.Declared):
     items: list[Item]
-    pattern: declared.Regex = "."
+    pattern: strict_yaml.Regex = "."
 
     @model_validator(mode="after")
     def _ids_once(self) -> Items:
-        declared.once([item.id for item in self.items], "item ids")
+        strict_yaml.once([item.id for item in self.items], "item ids")
         return self
 
 
@@ -37,7 +37,7 @@ def write(tmp_path: Path, text: str, name: str = "items.yaml") -> Path:
 
 def load_error(path: Path) -> SourceError:
     with pytest.raises(SourceError) as caught:
-        declared.load(Items, path)
+        strict_yaml.load(Items, path)
     return caught.value
 
 
@@ -45,7 +45,7 @@ GOOD = "items:\n- id: a\n  size: 1\n- id: b\n  size: 2\n"
 
 
 def test_a_good_file_loads():
-    assert declared.validate(Items, {"items": [{"id": "a"}]}, "x").items[0].size == 0
+    assert strict_yaml.validate(Items, {"items": [{"id": "a"}]}, "x").items[0].size == 0
 
 
 def test_a_missing_file_is_named():
@@ -58,9 +58,9 @@ def test_a_missing_file_is_named():
 
 
 def test_a_path_inside_the_repository_is_printed_relative_to_it():
-    inside = declared.REPO_ROOT / "schemas" / "facts.yaml"
-    assert declared.relative(inside) == os.path.join("schemas", "facts.yaml")
-    assert declared.relative(Path("/elsewhere/x.yaml")) == "/elsewhere/x.yaml"
+    inside = strict_yaml.REPO_ROOT / "schemas" / "facts.yaml"
+    assert strict_yaml.relative(inside) == os.path.join("schemas", "facts.yaml")
+    assert strict_yaml.relative(Path("/elsewhere/x.yaml")) == "/elsewhere/x.yaml"
 
 
 @pytest.mark.parametrize(
@@ -128,15 +128,15 @@ def test_a_regex_that_does_not_compile_says_why(tmp_path):
 
 def test_an_id_listed_twice_is_named():
     with pytest.raises(SourceError) as caught:
-        declared.validate(Items, {"items": [{"id": "b"}, {"id": "a"}, {"id": "b"}]}, "x.yaml")
+        strict_yaml.validate(Items, {"items": [{"id": "b"}, {"id": "a"}, {"id": "b"}]}, "x.yaml")
     assert caught.value.found == "Value error, item ids listed more than once: b"
     assert caught.value.line is None  # no file was read
 
 
 def test_once_names_every_repeated_value_once_in_order():
-    declared.once(["a", "b"], "ids")
+    strict_yaml.once(["a", "b"], "ids")
     with pytest.raises(ValueError, match=r"^ids listed more than once: a, c$"):
-        declared.once(["c", "a", "c", "a", "b"], "ids")
+        strict_yaml.once(["c", "a", "c", "a", "b"], "ids")
 
 
 @pytest.mark.parametrize(
@@ -154,24 +154,24 @@ def test_once_names_every_repeated_value_once_in_order():
     ],
 )
 def test_line_of_a_key_path(tmp_path, loc, line):
-    assert declared.line_of(write(tmp_path, GOOD), loc) == line
+    assert strict_yaml.line_of(write(tmp_path, GOOD), loc) == line
 
 
 def test_line_of_in_a_file_that_is_not_yaml_is_none(tmp_path):
-    assert declared.line_of(write(tmp_path, "items: [\n"), ("items",)) is None
+    assert strict_yaml.line_of(write(tmp_path, "items: [\n"), ("items",)) is None
 
 
 def test_line_of_value_finds_the_last_repetition_anywhere(tmp_path):
     text = "items:\n- id: a\n- id: b\n  nested:\n  - id: a\nother:\n  id: a\n"
     path = write(tmp_path, text)
-    assert declared.line_of_value(path, "id", "a") == 7
-    assert declared.line_of_value(path, "id", "b") == 3
-    assert declared.line_of_value(path, "id", "z") is None
-    assert declared.line_of_value(path, "nested", "a") is None  # a sequence is no value
+    assert strict_yaml.line_of_value(path, "id", "a") == 7
+    assert strict_yaml.line_of_value(path, "id", "b") == 3
+    assert strict_yaml.line_of_value(path, "id", "z") is None
+    assert strict_yaml.line_of_value(path, "nested", "a") is None  # a sequence is no value
 
 
 def test_a_changed_file_is_read_again(tmp_path):
     path = write(tmp_path, GOOD)
-    assert len(declared.load(Items, path).items) == 2
+    assert len(strict_yaml.load(Items, path).items) == 2
     path.write_text(GOOD + "- id: c\n", encoding="utf-8")
-    assert len(declared.load(Items, path).items) == 3
+    assert len(strict_yaml.load(Items, path).items) == 3

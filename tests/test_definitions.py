@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 from dagster import AssetCheckSeverity, AssetKey, DagsterInstance, mem_io_manager
 
-from pipeline import graph, publish, reconcile, schemas
+from pipeline import graph, reconcile, schemas
 from pipeline.assets import checks, extracted
 from pipeline.assets.resources import PathsResource
 from pipeline.definitions import LAYERS, defs
 from pipeline.outcome import CheckOutcome
+from pipeline.package import publish
 from pipeline.paths import Paths
 from tests.conftest import REPO, package_bytes, replace_in_raw, run_build
 

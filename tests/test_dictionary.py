@@ -7,7 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline import dictionary, publish, schemas
+from pipeline import schemas
+from pipeline.package import dictionary, publish
 from pipeline.paths import Paths
 from tests.conftest import REPO
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import graph, publish
+from pipeline import graph
 from pipeline.extract import events
+from pipeline.package import publish
 from tests.conftest import REPO, run_build
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import graph, locate, snapshot
+from pipeline import graph
 from pipeline.errors import SourceError
-from pipeline.extract import events
+from pipeline.extract import events, locate
+from pipeline.sources import snapshot
 from tests.conftest import PAPER_FILE, edit_document
 
 PROSE = {

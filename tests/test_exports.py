@@ -13,10 +13,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline import exports, published
+from pipeline.package import exports, read_back
 from pipeline.paths import REPO_ROOT
 
-PACKAGE = published.Package.load(REPO_ROOT)
+PACKAGE = read_back.PublishedPackage.load(REPO_ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def cell(value: object) -> object:
     return value
 
 
-def csv_rows(table: published.Table) -> list[tuple]:
+def csv_rows(table: read_back.PublishedTable) -> list[tuple]:
     frame = PACKAGE.frame(table)
     return [tuple(cell(v) for v in row) for row in frame.itertuples(index=False)]
 

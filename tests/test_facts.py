@@ -9,9 +9,8 @@ import shutil
 import pytest
 from pydantic import ValidationError
 
-from pipeline import hedges, locate
 from pipeline.errors import SourceError
-from pipeline.extract import facts, groups
+from pipeline.extract import facts, groups, hedges, locate
 from tests.conftest import edit_document
 
 

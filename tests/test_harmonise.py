@@ -3,7 +3,7 @@ import pytest
 
 from pipeline import harmonise
 from pipeline.errors import SourceError
-from pipeline.text import RawDocument
+from pipeline.sources.text import RawDocument
 
 
 def test_paper_spellings_map_to_iso3_and_stateless_to_none():

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import snapshot
 from pipeline.errors import SourceError
+from pipeline.sources import snapshot
 from tests.conftest import (
     PAPER_FILE,
     REPO,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import declared, locate
+from pipeline import strict_yaml
 from pipeline.errors import SourceError
-from pipeline.extract import facts, groups, resettlement, texts
-from pipeline.text import RawDocument
+from pipeline.extract import compared_texts, facts, groups, locate, resettlement
+from pipeline.sources.text import RawDocument
 
 DOC = RawDocument(
     "d",
@@ -94,7 +94,7 @@ def test_a_skip_that_hides_a_line_the_locator_reads_or_changes_nothing_is_refuse
 )
 def test_a_malformed_locator_is_refused(fields, problem):
     with pytest.raises(SourceError, match=problem):
-        declared.validate(locate.Locator, {"id": "loc", **fields}, "f.yaml")
+        strict_yaml.validate(locate.Locator, {"id": "loc", **fields}, "f.yaml")
 
 
 # --- declarations: one misspelt key of each kind --------------------------------------------
@@ -120,7 +120,7 @@ LOADERS: dict[str, Callable[[Path], object]] = {
     "memberships": groups.load_memberships,
     "projects": groups.load_projects,
     "resettlement_by_region": resettlement.load_resettlement_by_region,
-    "texts": texts.load_texts,
+    "texts": compared_texts.load_texts,
 }
 
 
@@ -232,7 +232,7 @@ def test_a_misspelt_file_name_is_refused(root):
     folder = root / "sources" / "ilo_news_2022"
     (folder / "texts.yaml").rename(folder / "text.yaml")
     with pytest.raises(SourceError, match="declaration files among") as error:
-        texts.load_texts(root)
+        compared_texts.load_texts(root)
     assert error.value.found == "text.yaml"
 
 
@@ -245,11 +245,11 @@ def test_a_folder_named_after_an_unknown_document_is_refused(root, documents):
     (folder / "texts.yaml").write_text(
         "texts:\n- {id: unknown_title, pattern: 'Title (?P<title>.+)'}\n", encoding="utf-8"
     )
-    declarations = texts.load_texts(root)
+    declarations = compared_texts.load_texts(root)
     # A folder not listed in sources.yaml is read after the listed ones.
     assert declarations[-1].document_id == "unknown_report_2021"
     with pytest.raises(SourceError, match=r"a document of raw/manifest\.yaml") as error:
-        texts.extract_texts(documents, declarations)
+        compared_texts.extract_texts(documents, declarations)
     assert error.value.path == str(folder / "texts.yaml")
     assert error.value.found == "unknown_report_2021"
 
@@ -259,7 +259,7 @@ def test_a_renamed_folder_is_refused_by_every_extraction(root, documents):
     edit(root, "sources.yaml", "- ilo_news_2022", "- ilo_news_2023")
     for extract, load in (
         (facts.extract_facts, facts.load_facts),
-        (texts.extract_texts, texts.load_texts),
+        (compared_texts.extract_texts, compared_texts.load_texts),
     ):
         with pytest.raises(SourceError, match=r"sources/ilo_news_2023/\w+\.yaml.*ilo_news_2023"):
             extract(documents, load(root))

@@ -16,9 +16,9 @@ STATUS = {1: "killed", 0: "survived", 33: "no tests", 36: "timeout", -9: "segfau
 def test_module_and_mutant_names_follow_mutmut():
     assert mutation_code.module_name("pipeline/extract/numbers.py") == "pipeline.extract.numbers"
     assert mutation_code.module_name("pipeline/site/__init__.py") == "pipeline.site"
-    assert mutation_code.mutant_module("pipeline.hedges.xǁHedgesǁqualifier_of__mutmut_3") == (
-        "pipeline.hedges"
-    )
+    assert mutation_code.mutant_module(
+        "pipeline.extract.hedges.xǁHedgesǁqualifier_of__mutmut_3"
+    ) == ("pipeline.extract.hedges")
     assert mutation_code.mutant_module("pipeline.site.x_generate__mutmut_1") == "pipeline.site"
 
 
@@ -81,7 +81,7 @@ def test_every_equivalent_mutant_gives_its_reason_and_names_a_module_of_pipeline
 
 def test_an_equivalent_mutant_listed_twice_stops_the_run(tmp_path, monkeypatch):
     listed = tmp_path / "equivalent_mutants.yaml"
-    entry = "- mutant: pipeline.text.x_f__mutmut_1\n  reason: same\n"
+    entry = "- mutant: pipeline.sources.text.x_f__mutmut_1\n  reason: same\n"
     listed.write_text(entry * 2, encoding="utf-8")
     monkeypatch.setattr(mutation_code, "EQUIVALENT", listed)
     with pytest.raises(SystemExit, match="a mutant is listed twice"):

@@ -9,13 +9,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import coverage, graph, snapshot
-from pipeline.coverage import claims, rules, scan
+from pipeline import graph
 from pipeline.errors import SourceError
-from pipeline.text import RawDocument
+from pipeline.reconcile import coverage
+from pipeline.reconcile.coverage import accounting, claims, scan
+from pipeline.sources import snapshot
+from pipeline.sources.text import RawDocument
 from tests.conftest import PAPER_FILE, REPO, run_build
 
-RULES = rules.RULES_FILE
+RULES = accounting.RULES_FILE
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +29,10 @@ def doc(text: str, document_id: str = "d", path: str = "raw/d.txt") -> RawDocume
     return RawDocument(document_id, path, text)
 
 
-def write_rules(tmp_path: Path, body: str) -> rules.Rules:
+def write_rules(tmp_path: Path, body: str) -> accounting.Rules:
     path = tmp_path / "number_coverage.yaml"
     path.write_text(body, encoding="utf-8")
-    return rules.load_rules.__wrapped__(path)
+    return accounting.load_rules.__wrapped__(path)
 
 
 # --- the scanner ---------------------------------------------------------------------------
@@ -161,21 +163,21 @@ NEAR_MISSES = [
 
 @pytest.mark.parametrize(("rule_id", "text", "printed"), NEAR_MISSES)
 def test_a_broad_rule_leaves_a_statistic_alone(rule_id: str, text: str, printed: str) -> None:
-    rule = next(r for r in rules.load_rules().rules if r.id == rule_id)
+    rule = next(r for r in accounting.load_rules().rules if r.id == rule_id)
     assert printed in {t.text for t in scan.scan(doc(text))}
     assert printed not in tokens_skipped_by(rule, text, "working_paper_2020")
 
 
-def tokens_skipped_by(rule: rules.Rule, text: str, document_id: str) -> set[str]:
+def tokens_skipped_by(rule: accounting.Rule, text: str, document_id: str) -> set[str]:
     document = doc(text, document_id)
-    declared = rules.Rules(RULES, (rule,))
-    spans = rules.rule_spans(declared, {document_id: document})
-    return {t.text for t in scan.scan(document) if rules.first_rule(declared, t, spans)}
+    declared = accounting.Rules(RULES, (rule,))
+    spans = accounting.rule_spans(declared, {document_id: document})
+    return {t.text for t in scan.scan(document) if accounting.first_rule(declared, t, spans)}
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_rule_skips_its_case_and_not_a_near_miss(rule_id: str) -> None:
-    rule = next(r for r in rules.load_rules().rules if r.id == rule_id)
+    rule = next(r for r in accounting.load_rules().rules if r.id == rule_id)
     document_id = (rule.documents or ("working_paper_2020",))[0]
     text, skipped, near_miss = CASES[rule_id]
     assert skipped in tokens_skipped_by(rule, text, document_id)
@@ -184,12 +186,12 @@ def test_rule_skips_its_case_and_not_a_near_miss(rule_id: str) -> None:
 
 def test_every_rule_accounts_for_numbers(tables: dict[str, pd.DataFrame]) -> None:
     used = set(tables["number_coverage"].accounted_by)
-    assert {f"rule:{r.id}" for r in rules.load_rules().rules} <= used
+    assert {f"rule:{r.id}" for r in accounting.load_rules().rules} <= used
 
 
 def test_no_number_is_pending(tables: dict[str, pd.DataFrame]) -> None:
     assert tables["number_coverage"].query("status == 'pending'").empty
-    assert not [r.id for r in rules.load_rules().rules if r.status == "pending"]
+    assert not [r.id for r in accounting.load_rules().rules if r.status == "pending"]
 
 
 def test_a_quote_publishes_nothing_on_the_lines_it_skipped(tables: dict[str, pd.DataFrame]) -> None:
@@ -268,7 +270,7 @@ def test_build_stops_on_a_new_number(raw_copy: Path, tmp_path: Path) -> None:
 
 
 def test_one_as_pronoun_crosses_a_line_break() -> None:
-    rule = next(r for r in rules.load_rules().rules if r.id == "one_as_pronoun")
+    rule = next(r for r in accounting.load_rules().rules if r.id == "one_as_pronoun")
     assert tokens_skipped_by(rule, "making the SAWP one\nof the world’s", "d") == {"one"}
 
 
@@ -282,7 +284,7 @@ def fact_row(**cells: object) -> dict:
 
 def classify_with(text: str, *rows: dict) -> pd.DataFrame:
     frame = pd.DataFrame(list(rows))
-    return coverage.classify({"d": doc(text)}, {"facts": frame}, rules.Rules(RULES, ()))
+    return coverage.classify({"d": doc(text)}, {"facts": frame}, accounting.Rules(RULES, ()))
 
 
 def test_a_number_only_inside_a_quote_stops_the_build() -> None:
@@ -347,7 +349,7 @@ def test_a_date_printed_with_a_no_break_space_is_published_by_its_value_as_print
 
 
 def test_a_line_number_equal_to_the_number_does_not_publish_it():
-    from pipeline.coverage.claims import claimed
+    from pipeline.reconcile.coverage.claims import claimed
 
     line = "4 Turkey 540 DR Congo 690 Pakistan 980"
     start = line.index("690")
@@ -357,7 +359,7 @@ def test_a_line_number_equal_to_the_number_does_not_publish_it():
 
 
 def test_claimed_ignores_quotes_and_reads_scales():
-    from pipeline.coverage.claims import claimed
+    from pipeline.reconcile.coverage.claims import claimed
 
     line = "In 2018 Canada resettled $1.24 billion"
     row = {"document_id": "d", "line_start": 1, "line_end": 1, "quote": line}
@@ -377,15 +379,15 @@ def test_no_number_is_published_by_a_quote(tables: dict[str, pd.DataFrame]) -> N
 # --- which row publishes a number: placed values, then the sentence that prints it ------------
 
 
-def citation_rule(over_dates: bool) -> rules.Rules:
-    rule = rules.Rule(
+def citation_rule(over_dates: bool) -> accounting.Rules:
+    rule = accounting.Rule(
         id="citation",
         status="skipped",
         reason="a cited work's year",
         pattern=r"\([A-Z][a-z]+, [0-9]{4}\)",
         over_dates=over_dates,
     )
-    return rules.Rules(RULES, (rule,))
+    return accounting.Rules(RULES, (rule,))
 
 
 def test_a_citation_year_is_not_the_period_of_the_fact_citing_it() -> None:
@@ -435,7 +437,7 @@ def test_a_date_as_printed_at_the_token_wins_over_a_year_of_a_period() -> None:
     frame = pd.DataFrame([fact])
     events = pd.DataFrame([{**event, "date_as_printed": "March, 2020", "quote": text}])
     found = coverage.classify(
-        {"d": doc(text)}, {"facts": frame, "events": events}, rules.Rules(RULES, ())
+        {"d": doc(text)}, {"facts": frame, "events": events}, accounting.Rules(RULES, ())
     )
     assert found["accounted_by"].tolist() == ["events:e", "facts:f", "facts:f"]
 
@@ -493,14 +495,16 @@ def test_an_events_quote_above_its_date_line_chooses_it() -> None:
     }
     events = coverage.dates_of(pd.DataFrame([event]))
     found = coverage.classify(
-        {"d": doc(text)}, {"facts": pd.DataFrame([fact]), "events": events}, rules.Rules(RULES, ())
+        {"d": doc(text)},
+        {"facts": pd.DataFrame([fact]), "events": events},
+        accounting.Rules(RULES, ()),
     )
     # Both 2019s are on the event's date line and in its quote (which starts a line above).
     assert found["accounted_by"].tolist() == ["events:e", "events:e", "facts:f"]
 
 
-def anchored_rule(after: str | None, before: str | None) -> rules.Rule:
-    return rules.Rule(
+def anchored_rule(after: str | None, before: str | None) -> accounting.Rule:
+    return accounting.Rule(
         id="between",
         status="skipped",
         reason="numbers between two lines",
@@ -532,7 +536,7 @@ def test_an_anchor_not_found_is_refused_naming_the_rule(after, before, key, patt
 
 
 def test_a_text_without_numbers_gives_the_table_with_its_columns_and_no_row() -> None:
-    frame = coverage.classify({"d": doc("No figure here.")}, {}, rules.Rules(RULES, ()))
+    frame = coverage.classify({"d": doc("No figure here.")}, {}, accounting.Rules(RULES, ()))
     assert list(frame.columns) == list(coverage.COLUMNS) and frame.empty
 
 

@@ -10,9 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import locate
 from pipeline.errors import SourceError
-from pipeline.extract import groups
+from pipeline.extract import groups, locate
 from tests.conftest import PAPER_FILE, edit_document
 
 

@@ -21,11 +21,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pipeline import locate
 from pipeline.errors import SourceError
-from pipeline.extract import facts, paper_tables, resettlement
+from pipeline.extract import facts, locate, paper_tables, resettlement
 from pipeline.extract.numbers import MAX_DIGITS, parse_decimal, parse_integer
-from pipeline.text import RawDocument
+from pipeline.sources.text import RawDocument
 from tests.conftest import edit_document
 
 settings.register_profile(

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import release, schemas, snapshot
+from pipeline import schemas
+from pipeline.package import release
+from pipeline.sources import snapshot
 from tests.conftest import REPO, frictionless_validate, run_build
 
 NOT_STATED = "not stated"
@@ -242,7 +244,7 @@ def test_renamed_columns_and_no_reserved_word_for_a_column(package_repo):
 
 
 def test_the_documents_table_keeps_the_manifest_order_of_the_documents_verified():
-    from pipeline.documents import documents_table
+    from pipeline.sources.documents import documents_table
 
     manifest = snapshot.load_manifest(REPO / "raw")
     ids = [entry["document_id"] for entry in manifest]

@@ -1,4 +1,4 @@
-"""Crash-consistent publishing (pipeline/journal.py): a publish stopped after any one of its file
+"""Crash-consistent publishing (package/journal.py): a publish stopped after any one of its file
 system operations leaves, once recovered, a complete package whose descriptor matches every
 file (the old package before the journal's commit, the new one after), and the next build
 succeeds and leaves nothing behind. The stop is injected through the one seam every operation
@@ -15,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import graph, journal, publish, schemas, snapshot
+from pipeline import graph, schemas
 from pipeline.errors import SourceError
+from pipeline.package import journal, publish
+from pipeline.sources import snapshot
 from tests.conftest import REPO, copy_package, package_bytes, replace_in_raw, run_build
 
 CLEAN = [".build-lock", "curated", "datapackage.json"]
@@ -175,7 +177,7 @@ def test_a_package_whose_files_disagree_with_its_descriptor_is_reported(fresh_bu
 # system operation, or right after the commit (the rename that creates the journal).
 KILLED_BUILD = """
 import os, sys
-from pipeline import journal
+from pipeline.package import journal
 from pipeline.__main__ import main
 
 after, done = sys.argv[1], []

@@ -14,14 +14,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline import declared, graph, reconcile, snapshot
+from pipeline import graph, reconcile, strict_yaml
 from pipeline.assets.checks import CheckFailed
 from pipeline.errors import SourceError
-from pipeline.extract import texts as rule_texts
+from pipeline.extract import compared_texts
 from pipeline.reconcile import engine
 from pipeline.reconcile.rules import RuleFile
-from pipeline.snapshot import RawSnapshot
-from pipeline.text import RawDocument
+from pipeline.sources import snapshot
+from pipeline.sources.snapshot import RawSnapshot
+from pipeline.sources.text import RawDocument
 from tests.conftest import edit_document, replace_in_raw, run_build
 
 PAPER = "working_paper_2020"
@@ -41,7 +42,7 @@ def run_rules(
 ) -> pd.DataFrame:
     """The reconciliation of `tables`, with the rule texts read again from `documents` (as
     the build reads them: a test may edit the documents)."""
-    texts = rule_texts.extract_texts(documents, rule_texts.load_texts())
+    texts = compared_texts.extract_texts(documents, compared_texts.load_texts())
     return reconcile.reconcile(
         {**tables, "texts": texts},
         RULES if rules is None else rules,
@@ -747,7 +748,7 @@ KIND_CASES = {
 def small_rule(kind: str):
     parameters = KIND_CASES[kind][0]
     entry = {"check_id": f"test.{kind}", "description": kind, "resources": [], "kind": kind}
-    return declared.validate(RuleFile, {"rules": [{**entry, **parameters}]}, "test").rules[0]
+    return strict_yaml.validate(RuleFile, {"rules": [{**entry, **parameters}]}, "test").rules[0]
 
 
 def test_every_kind_has_a_case():
@@ -835,7 +836,7 @@ def small_rule_with(kind: str, **changes):
     """The small case of `kind` with some of its parameters changed."""
     entry = {"check_id": f"test.{kind}", "description": kind, "resources": [], "kind": kind}
     parameters = {**KIND_CASES[kind][0], **changes}
-    return declared.validate(RuleFile, {"rules": [{**entry, **parameters}]}, "test").rules[0]
+    return strict_yaml.validate(RuleFile, {"rules": [{**entry, **parameters}]}, "test").rules[0]
 
 
 def set_column(table: str, column: str, values: list) -> Callable[[dict], None]:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import release
 from pipeline.errors import SourceError
+from pipeline.package import release
 from pipeline.schemas import Constraints
 from tests.conftest import REPO, copy_package, frictionless_validate
 

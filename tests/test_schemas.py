@@ -9,7 +9,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from pipeline import publish, schemas
+from pipeline import schemas
+from pipeline.package import publish
 from tests.conftest import REPO
 
 PUBLISHED = schemas.package().resources

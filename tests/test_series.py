@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.errors import SourceError
 from pipeline.extract import series
-from pipeline.text import RawDocument
+from pipeline.sources.text import RawDocument
 
 RCMP = "rcmp_interceptions_2017_2020"
 UNHCR = "unhcr_resettlement_2015_2020"

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipeline import published, site
+from pipeline import site
+from pipeline.package import read_back
 from pipeline.paths import REPO_ROOT
 from pipeline.site import charts, svg
 from pipeline.site import pages as site_pages
@@ -25,7 +26,7 @@ from pipeline.site.html import VOID_ELEMENTS, el, render
 from pipeline.site.model import SiteData
 from tests.conftest import copy_package
 
-PACKAGE = published.Package.load(REPO_ROOT)
+PACKAGE = read_back.PublishedPackage.load(REPO_ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -319,7 +320,7 @@ def test_the_site_of_a_fresh_build(fresh_build, tmp_path):
     """A temporary build (whatever resources it publishes now) gets a complete site."""
     out = tmp_path / "site"
     site.generate(fresh_build, out, sources_root=REPO_ROOT)
-    built = published.Package.load(fresh_build)
+    built = read_back.PublishedPackage.load(fresh_build)
     assert {p.stem for p in (out / "resources").glob("*.html")} == {t.name for t in built.tables}
     for path in pages(out):
         page = Page(path)

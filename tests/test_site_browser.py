@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import published, site
+from pipeline import site
+from pipeline.package import read_back
 from pipeline.paths import REPO_ROOT
 from pipeline.site import charts
 
@@ -31,7 +32,7 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = REPO_ROOT / "site" / "screenshots"
-PACKAGE = published.Package.load(REPO_ROOT)
+PACKAGE = read_back.PublishedPackage.load(REPO_ROOT)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.text import RawDocument
+from pipeline.sources.text import RawDocument
 
 DOC = RawDocument(
     "d",

@@ -6,10 +6,10 @@ import pandas as pd
 from dagster import AssetOut, Output, asset, multi_asset
 
 from pipeline.assets.checks import Checked, check_specs, checked, column_schema, declared
-from pipeline.documents import documents_table
+from pipeline.extract import compared_texts, groups, paper_tables, resettlement, series
 from pipeline.extract import facts as prose_facts
-from pipeline.extract import groups, paper_tables, resettlement, series, texts
-from pipeline.snapshot import RawSnapshot
+from pipeline.sources.documents import documents_table
+from pipeline.sources.snapshot import RawSnapshot
 
 PAPER = "working_paper_2020"
 RCMP = "rcmp_interceptions_2017_2020"
@@ -107,7 +107,7 @@ def group_members_extracted(raw_documents: RawSnapshot) -> pd.DataFrame:
 def rule_texts(raw_documents: RawSnapshot) -> pd.DataFrame:
     """Texts the reconciliation rules compare (a title's period, a quotation's speaker), one
     row per located group."""
-    return texts.extract_texts(raw_documents.documents, texts.load_texts())
+    return compared_texts.extract_texts(raw_documents.documents, compared_texts.load_texts())
 
 
 @asset(**declared("rcmp_interceptions"))

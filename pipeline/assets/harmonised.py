@@ -8,7 +8,7 @@ from dagster import asset
 from pipeline import harmonise
 from pipeline.assets.checks import Checked, checked, declared
 from pipeline.extract import events as prose_events
-from pipeline.snapshot import RawSnapshot
+from pipeline.sources.snapshot import RawSnapshot
 
 
 @asset(**declared("remittances"))

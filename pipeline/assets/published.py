@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 from dagster import AssetIn, MetadataValue, Output, asset
 
-from pipeline import dictionary, publish, schemas
+from pipeline import schemas
 from pipeline.assets.checks import published
 from pipeline.assets.resources import PathsResource
+from pipeline.package import dictionary, publish
 
 
 @asset(ins={name: AssetIn(name) for name in published()})

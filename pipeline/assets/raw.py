@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dagster import Output, asset
 
-from pipeline import snapshot
 from pipeline.assets.resources import PathsResource
-from pipeline.snapshot import RawSnapshot
+from pipeline.sources import snapshot
+from pipeline.sources.snapshot import RawSnapshot
 
 
 @asset

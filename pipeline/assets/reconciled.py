@@ -6,11 +6,12 @@ from __future__ import annotations
 import pandas as pd
 from dagster import AssetIn, asset, load_assets_from_modules
 
-from pipeline import coverage, reconcile
-from pipeline import cross_checks as official_series
+from pipeline import reconcile
 from pipeline.assets import extracted, harmonised
 from pipeline.assets.checks import Checked, checked, declared, declared_schemas, published
-from pipeline.snapshot import RawSnapshot
+from pipeline.reconcile import coverage
+from pipeline.reconcile import official_series as official_series
+from pipeline.sources.snapshot import RawSnapshot
 
 
 @asset(**declared("reconciliation"))
@@ -88,5 +89,5 @@ def number_coverage(raw_documents: RawSnapshot, **tables: pd.DataFrame) -> Check
     build."""
     publishers = {name: tables[name] for name in _read_from_the_text()}
     publishers["events"] = coverage.dates_of(publishers["events"])
-    frame = coverage.classify(raw_documents.documents, publishers, coverage.rules.load_rules())
+    frame = coverage.classify(raw_documents.documents, publishers, coverage.accounting.load_rules())
     yield from checked("number_coverage", frame)

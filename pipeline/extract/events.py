@@ -12,14 +12,14 @@ The quote is the prose sentence(s) that state the event:
 - where the document prints the date only in its dateline ("August 16, 2022—Ottawa—"), the
   pattern finds the sentence stating the event and `dateline` (a pattern with the group `date`)
   the dateline above it, whose line is the row's `date_line`;
-- `skip` (pipeline/locate.py) leaves out the lines the PDF text printed inside the sentence (a
+- `skip` (extract/locate.py) leaves out the lines the PDF text printed inside the sentence (a
   footnote, a table), recorded in `lines_skipped`;
 - `legend: true` declares an event that only a figure's legend states: its quote is the legend
   entry alone (`quote_kind` "legend entry"), and the text must label it a legend.
 Every actor declared is named by the quote. Where the sentence stating the event names an actor
 only by a pronoun or a short name ("it pledged", "The STCA was signed"), the pattern starts at
 the nearest earlier sentence of the same paragraph that names it, so that the quote (and its
-lines) still name every actor; an actor named further away is not declared.
+lines) still name every actor; an actor named further away is not strict_yaml.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from typing import Literal
 import pandas as pd
 from pydantic import field_validator, model_validator
 
-from pipeline import declared, harmonise, locate
+from pipeline import harmonise, strict_yaml
 from pipeline.errors import SourceError
-from pipeline.extract import numbers
+from pipeline.extract import locate, numbers
 from pipeline.extract.facts import SCALES, TENS_WORDS, UNIT_WORDS, partial_date
-from pipeline.text import RawDocument
+from pipeline.sources.text import RawDocument
 
 EventType = Literal[
     "agreement signed",
@@ -112,7 +112,7 @@ class Event(locate.Locator):
     description: str
     countries: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
-    dateline: declared.Regex | None = None
+    dateline: strict_yaml.Regex | None = None
     legend: bool = False
 
     @field_validator("description")

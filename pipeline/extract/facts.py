@@ -1,7 +1,7 @@
 """Statistics stated in prose, found by the locators of sources/<document_id>/facts.yaml and
 normalised.
 
-A fact's locator (pipeline/locate.py) names groups: `value` (the number as printed; required),
+A fact's locator (extract/locate.py) names groups: `value` (the number as printed; required),
 `scale` ("million", "billion"), `hedge` (a word such as "roughly" that gives the qualifier, per
 pipeline/declarations/hedges.yaml), and `start`/`end`/`year` (the period, read from the text;
 from the locator's `after` anchor when the pattern has none: the period stated where the
@@ -23,12 +23,12 @@ from typing import ClassVar, Literal
 import pandas as pd
 from pydantic import field_validator, model_validator
 
-from pipeline import hedges, locate, schemas
+from pipeline import schemas
 from pipeline.errors import SourceError
-from pipeline.extract import numbers
+from pipeline.extract import hedges, locate, numbers
+from pipeline.extract.hedges import Hedges, Qualifier
 from pipeline.extract.numbers import month_number, parse_decimal
-from pipeline.hedges import Hedges, Qualifier
-from pipeline.text import RawDocument
+from pipeline.sources.text import RawDocument
 
 # Units that are currencies: whether the currency is printed next to the figure is checked.
 CURRENCIES = ("CAD", "USD")
@@ -219,7 +219,7 @@ PERIOD_GROUPS = ("start", "end", "year")
 
 
 def _anchor_period(document: RawDocument, fact: Fact) -> dict[str, str]:
-    """The period groups of the fact's `after` anchor (pipeline/locate.py has checked that it
+    """The period groups of the fact's `after` anchor (extract/locate.py has checked that it
     matches once): a figure whose own sentence states no period takes the one stated where
     its paragraph opens ("The July 2020 the court decided ... The Court gave the Federal
     government six months"), while its quote stays the sentence stating the figure."""

@@ -16,10 +16,11 @@ from typing import ClassVar
 
 import pandas as pd
 
-from pipeline import declared, locate
+from pipeline import strict_yaml
 from pipeline.errors import SourceError
+from pipeline.extract import locate
 from pipeline.extract.facts import partial_date
-from pipeline.text import RawDocument
+from pipeline.sources.text import RawDocument
 
 GROUPS = "groups.yaml"
 PROJECTS = "projects.yaml"
@@ -45,12 +46,12 @@ class MembershipsFile(locate.LocatorFile):
     lists: list[MembershipList]
 
 
-class Group(declared.Declared):
+class Group(strict_yaml.Declared):
     group: str
     group_type: str
 
 
-class Groups(declared.Declared):
+class Groups(strict_yaml.Declared):
     groups: list[Group]
 
 
@@ -71,13 +72,13 @@ class ProjectsFile(locate.LocatorFile):
     descriptions: list[ProjectDescription]
 
 
-class Project(declared.Declared):
+class Project(strict_yaml.Declared):
     project_id: str
     kind: str
     primary_document: str  # whose description gives the project's quote and lines
 
 
-class Projects(declared.Declared):
+class Projects(strict_yaml.Declared):
     projects: list[Project]
 
 
@@ -108,7 +109,7 @@ def _declared_once(names: Iterable[str], path: Path, what: str) -> set[str]:
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            raise SourceError(declared.relative(path), None, f"each {what} declared once", name)
+            raise SourceError(strict_yaml.relative(path), None, f"each {what} declared once", name)
         seen.add(name)
     return seen
 
@@ -116,7 +117,7 @@ def _declared_once(names: Iterable[str], path: Path, what: str) -> set[str]:
 @cache
 def load_memberships(root: Path = locate.DECLARATIONS) -> MembershipDeclarations:
     """The groups and every document's lists of their countries."""
-    groups = declared.load(Groups, root / GROUPS).groups
+    groups = strict_yaml.load(Groups, root / GROUPS).groups
     known = _declared_once((g.group for g in groups), root / GROUPS, "group")
     lists = locate.load_sources(MembershipsFile, "memberships", root)
     for source in lists:
@@ -130,7 +131,7 @@ def load_memberships(root: Path = locate.DECLARATIONS) -> MembershipDeclarations
 def load_projects(root: Path = locate.DECLARATIONS) -> ProjectDeclarations:
     """The projects and every document's descriptions of them; each project is described in
     its primary document."""
-    projects = declared.load(Projects, root / PROJECTS).projects
+    projects = strict_yaml.load(Projects, root / PROJECTS).projects
     known = _declared_once((p.project_id for p in projects), root / PROJECTS, "project")
     descriptions = locate.load_sources(ProjectsFile, "projects", root)
     for source in descriptions:
@@ -144,7 +145,7 @@ def load_projects(root: Path = locate.DECLARATIONS) -> ProjectDeclarations:
         described = loaded.described_in(project)
         if not described or described[0][0].document_id != project.primary_document:
             raise SourceError(
-                declared.relative(root / PROJECTS),
+                strict_yaml.relative(root / PROJECTS),
                 None,
                 f"a description of {project.project_id!r} in its primary document",
                 project.primary_document,
@@ -160,10 +161,10 @@ def _refuse_cited_groups(source: locate.Sourced[ProjectsFile], other: ProjectDes
     legend far from them would be published as if they stated it)."""
     found = sorted(set(re.compile(other.pattern).groupindex) & set(CITED_GROUPS))
     if found:
-        path = declared.REPO_ROOT / source.path  # an absolute path stays itself
+        path = strict_yaml.REPO_ROOT / source.path  # an absolute path stays itself
         raise SourceError(
             source.path,
-            declared.line_of_value(path, "id", other.id),
+            strict_yaml.line_of_value(path, "id", other.id),
             f"the groups {list(CITED_GROUPS)} of {other.project!r} only in its primary "
             f"description (whose lines the row cites); {other.id!r} has {found}",
         )

@@ -21,7 +21,7 @@ from pipeline.extract.numbers import (
     parse_decimal,
     parse_integer,
 )
-from pipeline.text import RawDocument
+from pipeline.sources.text import RawDocument
 
 NUMBER = rf"(?:{INTEGER})(?:\.[0-9]+)?"
 

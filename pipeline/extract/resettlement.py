@@ -9,10 +9,10 @@ from typing import ClassVar
 
 import pandas as pd
 
-from pipeline import locate
 from pipeline.errors import SourceError
+from pipeline.extract import locate
 from pipeline.extract.numbers import first_day, last_day, month_year, parse_integer
-from pipeline.text import RawDocument
+from pipeline.sources.text import RawDocument
 
 
 class ResettlementTotal(locate.Locator):

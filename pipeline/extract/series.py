@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.errors import SourceError
-from pipeline.text import RawDocument
+from pipeline.sources.text import RawDocument
 
 RCMP_TOTAL = "Total - RCMP"  # the series' row for Canada as a whole, next to each province
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from pipeline import hedges
+from pipeline.extract import hedges
 from pipeline.extract.numbers import parse_decimal
 from pipeline.reconcile.inputs import Inputs, Reader, RuleError, Scope, defined
 from pipeline.reconcile.rules import (

@@ -13,9 +13,10 @@ from typing import Annotated, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from pipeline import declared
+from pipeline import strict_yaml
+from pipeline.paths import ROOTS
 
-RULES = Path(__file__).resolve().parent.parent / "declarations" / "reconciliation.yaml"
+RULES = ROOTS.declarations_dir / "reconciliation.yaml"
 
 
 def _shape(*keys: str) -> Discriminator:  # pragma: no mutate block (runs at import, untraceable)
@@ -34,7 +35,7 @@ def _shape(*keys: str) -> Discriminator:  # pragma: no mutate block (runs at imp
 # --- which rows of a table ------------------------------------------------------------------
 
 
-class YearOf(declared.Declared):
+class YearOf(strict_yaml.Declared):
     """Equal to the year a fact is stated for (the year of its period end)."""
 
     year_of: str
@@ -54,7 +55,7 @@ Where = dict[str, Condition]
 # --- values a rule compares -----------------------------------------------------------------
 
 
-class FactValue(declared.Declared):
+class FactValue(strict_yaml.Declared):
     """The value of a prose fact (the facts table), divided by `divided_by` to compare it in
     another unit; `times_years_of_period` multiplies a yearly figure by the number of calendar
     years of the fact's period."""
@@ -64,7 +65,7 @@ class FactValue(declared.Declared):
     times_years_of_period: bool = False
 
 
-class TableValue(declared.Declared):
+class TableValue(strict_yaml.Declared):
     """The value of column `value_of` in the rows `where` selects, which must all hold the same
     value (one row, or a total repeated on every row)."""
 
@@ -73,7 +74,7 @@ class TableValue(declared.Declared):
     where: Where = Field(default_factory=dict)
 
 
-class TableSum(declared.Declared):
+class TableSum(strict_yaml.Declared):
     """The sum of column `sum_of` over the rows `where` selects (all rows by default)."""
 
     table: str
@@ -90,20 +91,20 @@ Quantity = Annotated[
 ]
 
 
-class TextMonth(declared.Declared):
+class TextMonth(strict_yaml.Declared):
     """The month and year printed in a text of the texts table ("January 2016")."""
 
     text: str
 
 
-class FactMonth(declared.Declared):
+class FactMonth(strict_yaml.Declared):
     """The first (`start`) or last (`end`) month of a fact's period; the fact must state it."""
 
     fact: str
     period: Literal["start", "end"]
 
 
-class LatestMonth(declared.Declared):
+class LatestMonth(strict_yaml.Declared):
     """The latest month of a date column of a table (dates written YYYY-MM...)."""
 
     table: str
@@ -121,7 +122,7 @@ Month = Annotated[
 # --- tolerances -----------------------------------------------------------------------------
 
 
-class FactShare(declared.Declared):
+class FactShare(strict_yaml.Declared):
     """`times` the value of a fact: a band read from the sources (its lines are inputs)."""
 
     fact: str
@@ -131,7 +132,7 @@ class FactShare(declared.Declared):
 Side = Annotated[Annotated[float, Tag("plain")] | Annotated[FactShare, Tag("fact")], _shape("fact")]
 
 
-class Band(declared.Declared):
+class Band(strict_yaml.Declared):
     """observed within [expected - below, expected + above]."""
 
     below: Side
@@ -149,7 +150,7 @@ Tolerance = Annotated[
 # --- known discrepancies ----------------------------------------------------------------------
 
 
-class AcceptedAt(declared.Declared):
+class AcceptedAt(strict_yaml.Declared):
     """What a known discrepancy was accepted at: its `difference` (observed - expected) or its
     `observed` value, give or take `within`; for a rule comparing texts, the `texts` it compared
     (a 0/1 observation cannot drift, the texts can)."""
@@ -174,7 +175,7 @@ class AcceptedAt(declared.Declared):
         return self.observed if self.difference is None else self.difference
 
 
-class KnownDiscrepancy(declared.Declared):
+class KnownDiscrepancy(strict_yaml.Declared):
     """A failure of the sources themselves in one scope, published with its reason as long as
     it stays at the value it was accepted at."""
 
@@ -186,7 +187,7 @@ class KnownDiscrepancy(declared.Declared):
 # --- rules ----------------------------------------------------------------------------------
 
 
-class RuleBase(declared.Declared):
+class RuleBase(strict_yaml.Declared):
     check_id: str = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$")
     description: str
     resources: list[str]
@@ -202,7 +203,7 @@ class RuleBase(declared.Declared):
     @field_validator("known_discrepancies")
     @classmethod
     def _one_per_scope(cls, value: list[KnownDiscrepancy]) -> list[KnownDiscrepancy]:
-        declared.once([known.scope for known in value], "known discrepancy scopes")
+        strict_yaml.once([known.scope for known in value], "known discrepancy scopes")
         return value
 
     def known(self, scope: str) -> KnownDiscrepancy | None:
@@ -347,17 +348,17 @@ Rule = Annotated[
 ]
 
 
-class RuleFile(declared.Declared):
+class RuleFile(strict_yaml.Declared):
     rules: list[Rule]
 
     @field_validator("rules")
     @classmethod
     def _unique_check_ids(cls, value: list[Rule]) -> list[Rule]:
-        declared.once([rule.check_id for rule in value], "check_ids")
+        strict_yaml.once([rule.check_id for rule in value], "check_ids")
         return value
 
 
 @cache
 def load_rules(path: Path = RULES) -> tuple[Rule, ...]:
     """The rules of a declaration file, in file order (the order of the published rows)."""
-    return tuple(declared.load(RuleFile, path).rules)
+    return tuple(strict_yaml.load(RuleFile, path).rules)

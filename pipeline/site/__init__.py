@@ -25,7 +25,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from pipeline import exports, published
+from pipeline.package import exports, read_back
 from pipeline.site import pages
 from pipeline.site.model import SiteData
 
@@ -48,10 +48,10 @@ def clear(out_dir: Path) -> None:
             entry.unlink()
 
 
-def copy_package(package: published.Package, target: Path) -> None:
+def copy_package(package: read_back.PublishedPackage, target: Path) -> None:
     """The descriptor and every file it lists, at the same relative paths."""
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(package.folder / published.DESCRIPTOR, target / published.DESCRIPTOR)
+    shutil.copyfile(package.folder / read_back.DESCRIPTOR, target / read_back.DESCRIPTOR)
     for resource in package.descriptor["resources"]:
         destination = target / resource["path"]
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -85,7 +85,9 @@ def generate(
     beside the site), it links to those files where they lie instead, so a release carries
     each file once. Returns the pages written."""
     site = SiteData(
-        published.Package.load(package_dir), sources_root or package_dir, redistributable_only
+        read_back.PublishedPackage.load(package_dir),
+        sources_root or package_dir,
+        redistributable_only,
     )
     site.documents  # noqa: B018 - read first: a missing raw file fails before anything is cleared
     clear(out_dir)

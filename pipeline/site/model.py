@@ -1,5 +1,5 @@
 """What the site shows, read once from a package folder: the published tables (through
-`pipeline.published`, so any resource the descriptor lists), their rows as printed in the CSVs,
+`package/read_back.py`, so any resource the descriptor lists), their rows as printed in the CSVs,
 and the source documents named by the `documents` table."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 import yaml
 
-from pipeline import published
+from pipeline.package import read_back
 
 DOCUMENTS = "documents"
 # How tables cite raw lines in a cell: "raw/file.txt:12-14; raw/other.csv:3,5-9".
@@ -62,7 +62,7 @@ class Document:
 
 @dataclass(frozen=True)
 class SiteData:
-    package: published.Package
+    package: read_back.PublishedPackage
     sources_root: Path  # the folder raw/manifest.yaml and the raw files are in
     # A release shows only the texts it may redistribute (`documents.redistributed`); the
     # repository's own site shows every text, for reading the sources next to the tables.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline import published
+from pipeline.package import read_back
 from pipeline.site.charts import Chart, charts_for
 from pipeline.site.html import Html, el, join, page, render
 from pipeline.site.model import Document, LineRange, SiteData
@@ -132,7 +132,7 @@ class Downloads:
 def downloads_section(site: SiteData, out_dir: Path, downloads: Downloads) -> Html:
     """The package's files as published, and their Parquet and DuckDB copies, with sizes."""
     data, exports = downloads.folder, downloads.exports
-    whole = [(data / published.DESCRIPTOR, "the descriptor: metadata, schemas, keys, sources")]
+    whole = [(data / read_back.DESCRIPTOR, "the descriptor: metadata, schemas, keys, sources")]
     whole += [(data / r["path"], r.get("title", r["name"])) for r in site.package.other_resources]
     if "" in exports:
         whole.append((exports[""], "every table in one DuckDB database, with keys and comments"))
@@ -286,7 +286,7 @@ def index_page(site: SiteData, out_dir: Path, downloads: Downloads) -> str:
 # --- resource pages --------------------------------------------------------------------------
 
 
-def fields_table(table: published.Table) -> Html:
+def fields_table(table: read_back.PublishedTable) -> Html:
     rows = [
         el(
             "tr",
@@ -303,7 +303,7 @@ def fields_table(table: published.Table) -> Html:
     return el("table", el("thead", head), el("tbody", rows), class_="plain fields")
 
 
-def keys_paragraph(table: published.Table) -> Html:
+def keys_paragraph(table: read_back.PublishedTable) -> Html:
     primary = join((el("code", key) for key in table.primary_key), ", ")
     foreign = [
         join(
@@ -374,7 +374,7 @@ def cell(site: SiteData, field_name: str, text: str) -> Html:
     return render(text)
 
 
-def row_link(site: SiteData, table: published.Table, row: dict[str, str]) -> Html:
+def row_link(site: SiteData, table: read_back.PublishedTable, row: dict[str, str]) -> Html:
     """Where a row was read from: its lines, or for a document the whole document."""
     if lines := site.row_lines(row):
         return lines_link(lines, SUB)
@@ -383,7 +383,7 @@ def row_link(site: SiteData, table: published.Table, row: dict[str, str]) -> Htm
     return Html("")
 
 
-def rows_table(site: SiteData, table: published.Table) -> Html:
+def rows_table(site: SiteData, table: read_back.PublishedTable) -> Html:
     """Every row, as printed in the CSV; headers say how the script sorts the column."""
     numeric = {f.name for f in table.fields if f.type in ("integer", "number")}
 
@@ -417,7 +417,7 @@ def rows_table(site: SiteData, table: published.Table) -> Html:
     return el("table", el("thead", head), el("tbody", body), class_="data", id="rows")
 
 
-def rows_section(site: SiteData, table: published.Table) -> Html:
+def rows_section(site: SiteData, table: read_back.PublishedTable) -> Html:
     count = len(site.rows[table.name])
     search = el("input", type="search", class_="filter", data_table="rows", autocomplete="off")
     return el(
@@ -440,7 +440,7 @@ def rows_section(site: SiteData, table: published.Table) -> Html:
 
 
 def resource_page(
-    site: SiteData, table: published.Table, downloads: Downloads, page_dir: Path
+    site: SiteData, table: read_back.PublishedTable, downloads: Downloads, page_dir: Path
 ) -> str:
     charts = charts_for(site, table.name)
     parquet = downloads.href(downloads.exports[table.name], page_dir)

@@ -22,7 +22,7 @@ DESCRIPTOR = "datapackage.json"
 
 
 @dataclass(frozen=True)
-class Table:
+class PublishedTable:
     """One tabular resource of the descriptor."""
 
     name: str
@@ -34,7 +34,7 @@ class Table:
     foreign_keys: tuple[schemas.ForeignKey, ...]
 
     @classmethod
-    def of(cls, resource: dict[str, Any]) -> Table:
+    def of(cls, resource: dict[str, Any]) -> PublishedTable:
         schema = resource["schema"]
         return cls(
             name=resource["name"],
@@ -60,14 +60,14 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Package:
+class PublishedPackage:
     """A package folder: its descriptor and the tables it lists, in the descriptor's order."""
 
     folder: Path
     descriptor: dict[str, Any]
 
     @classmethod
-    def load(cls, folder: Path) -> Package:
+    def load(cls, folder: Path) -> PublishedPackage:
         text = (folder / DESCRIPTOR).read_text(encoding="utf-8")
         return cls(folder=folder, descriptor=json.loads(text))
 
@@ -76,10 +76,10 @@ class Package:
         return self.descriptor["name"]
 
     @cached_property
-    def tables(self) -> tuple[Table, ...]:
-        return tuple(Table.of(r) for r in self.descriptor["resources"] if "schema" in r)
+    def tables(self) -> tuple[PublishedTable, ...]:
+        return tuple(PublishedTable.of(r) for r in self.descriptor["resources"] if "schema" in r)
 
-    def table(self, name: str) -> Table | None:
+    def table(self, name: str) -> PublishedTable | None:
         return next((table for table in self.tables if table.name == name), None)
 
     @property
@@ -87,20 +87,20 @@ class Package:
         """Resources without a Table Schema (the data dictionary)."""
         return [r for r in self.descriptor["resources"] if "schema" not in r]
 
-    def csv_text(self, table: Table) -> str:
+    def csv_text(self, table: PublishedTable) -> str:
         return (self.folder / table.path).read_text(encoding="utf-8")
 
-    def frame(self, table: Table) -> pd.DataFrame:
+    def frame(self, table: PublishedTable) -> pd.DataFrame:
         """The table with its declared dtypes (an empty cell is missing), as the build reads it."""
         raw = pd.read_csv(self.folder / table.path, dtype=str, keep_default_na=False)
         return pd.DataFrame(
             {f.name: f.from_csv(raw[f.name]) for f in table.fields}, index=raw.index
         )
 
-    def in_dependency_order(self) -> list[Table]:
+    def in_dependency_order(self) -> list[PublishedTable]:
         """The tables with each after the tables its foreign keys reference (descriptor order
         otherwise), so a database can create them with their keys."""
-        ordered: list[Table] = []
+        ordered: list[PublishedTable] = []
         pending = list(self.tables)
         while pending:
             done = {table.name for table in ordered}

@@ -6,7 +6,7 @@ stay the reviewed source of truth: they are generated (`make exports`, `make sit
 `make release`), never committed - binary files do not diff, and these are reproduced byte for
 byte from the CSVs.
 
-    python -m pipeline.exports [--package DIR] [--out DIR]
+    python -m pipeline.package.exports [--package DIR] [--out DIR]
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import published, schemas
+from pipeline import schemas
+from pipeline.package import read_back
 from pipeline.paths import REPO_ROOT
 
 DUCKDB_TYPES = {
@@ -47,7 +48,7 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def database_name(package: published.Package) -> str:
+def database_name(package: read_back.PublishedPackage) -> str:
     return f"{package.name}.duckdb"
 
 
@@ -55,7 +56,7 @@ def column_comment(field: schemas.Field) -> str:
     return f"{field.description} (unit: {field.unit})" if field.unit else field.description
 
 
-def create_table_sql(table: published.Table) -> str:
+def create_table_sql(table: read_back.PublishedTable) -> str:
     """CREATE TABLE with types, NOT NULL, UNIQUE, the primary key and the foreign keys."""
     single_key = table.primary_key if len(table.primary_key) == 1 else ()
     lines = []
@@ -76,7 +77,7 @@ def create_table_sql(table: published.Table) -> str:
     return f"CREATE TABLE {identifier(table.name)} (\n  " + ",\n  ".join(lines) + "\n)"
 
 
-def comments_sql(table: published.Table) -> list[str]:
+def comments_sql(table: read_back.PublishedTable) -> list[str]:
     name = identifier(table.name)
     statements = [f"COMMENT ON TABLE {name} IS {literal(f'{table.title}. {table.description}')}"]
     for field in table.fields:
@@ -86,7 +87,9 @@ def comments_sql(table: published.Table) -> list[str]:
 
 
 def insert_table(
-    con: duckdb.DuckDBPyConnection, package: published.Package, table: published.Table
+    con: duckdb.DuckDBPyConnection,
+    package: read_back.PublishedPackage,
+    table: read_back.PublishedTable,
 ) -> None:
     """The CSV's rows, read as the build reads them (empty cell = missing), cast to the
     column types; dates are ISO 8601 text in the CSV."""
@@ -103,7 +106,7 @@ def _remove(path: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def write_database(package: published.Package, target: Path) -> None:
+def write_database(package: read_back.PublishedPackage, target: Path) -> None:
     """Every table in a new DuckDB file at `target`, with keys and comments."""
     _remove(target)
     con = duckdb.connect(config=DUCKDB_CONFIG)
@@ -125,7 +128,7 @@ def write_database(package: published.Package, target: Path) -> None:
         con.close()
 
 
-def write_parquet(database: Path, package: published.Package, folder: Path) -> list[Path]:
+def write_parquet(database: Path, package: read_back.PublishedPackage, folder: Path) -> list[Path]:
     """One Parquet file per table, copied from the database so both have the same types."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -142,7 +145,7 @@ def write_parquet(database: Path, package: published.Package, folder: Path) -> l
 
 def write(package_dir: Path, out_dir: Path) -> list[Path]:
     """The DuckDB database and the Parquet files of the package in `package_dir`."""
-    package = published.Package.load(package_dir)
+    package = read_back.PublishedPackage.load(package_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     database = out_dir / database_name(package)
     write_database(package, database)
@@ -155,7 +158,7 @@ def write(package_dir: Path, out_dir: Path) -> list[Path]:
 
 
 def arguments() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.exports")
+    parser = argparse.ArgumentParser(prog="python -m pipeline.package.exports")
     parser.add_argument("--package", type=Path, default=REPO_ROOT, help="package folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write")
     return parser

@@ -17,8 +17,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from pipeline.errors import SourceError
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from pipeline.paths import REPO_ROOT
 
 
 class Declared(BaseModel):

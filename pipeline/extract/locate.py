@@ -2,7 +2,7 @@
 `locate`.
 
 A locator is a regular expression that must match exactly once in a document's flattened text
-(pipeline/text.py), optionally only within `lines` lines after the sentence of a unique `after`
+(sources/text.py), optionally only within `lines` lines after the sentence of a unique `after`
 anchor (for documents that repeat a passage, as the FOCAL deck repeats a slide). Its named
 groups are what the extraction reads; the match's quote is the sentence(s) around it. A `skip`
 pattern leaves out of that text the lines the PDF text printed inside a sentence (figure labels,
@@ -26,11 +26,12 @@ from typing import ClassVar, Generic, TypeVar
 
 from pydantic import model_validator
 
-from pipeline import declared
+from pipeline import strict_yaml
 from pipeline.errors import SourceError
-from pipeline.text import RawDocument
+from pipeline.paths import ROOTS
+from pipeline.sources.text import RawDocument
 
-DECLARATIONS = Path(__file__).resolve().parent / "declarations"
+DECLARATIONS = ROOTS.declarations_dir
 SOURCES = "sources"  # the folder of per-document declarations, under DECLARATIONS
 ORDER = "sources.yaml"  # the order in which the documents' folders are read
 KINDS = ("events", "facts", "memberships", "projects", "resettlement_by_region", "texts")
@@ -52,7 +53,7 @@ class Match:
     view: RawDocument = field(compare=False, repr=False)
 
 
-class Locator(declared.Declared):
+class Locator(strict_yaml.Declared):
     """Where a passage is: `pattern` matches once in the document, or once within `lines`
     lines after the sentence of the unique match of `after`. `skip` is a pattern over the raw
     text (multi-line: ^ and $ at line ends): the lines a match of it touches are left out of
@@ -62,10 +63,10 @@ class Locator(declared.Declared):
 
     required_groups: ClassVar[tuple[str, ...]] = ()
     id: str
-    pattern: declared.Regex
-    after: declared.Regex | None = None
+    pattern: strict_yaml.Regex
+    after: strict_yaml.Regex | None = None
     lines: int | None = None
-    skip: declared.Regex | None = None
+    skip: strict_yaml.Regex | None = None
 
     @model_validator(mode="after")
     def _is_complete(self) -> Locator:
@@ -168,7 +169,7 @@ def _match_once(
 # --- per-document declarations ------------------------------------------------------------
 
 
-class LocatorFile(declared.Declared):
+class LocatorFile(strict_yaml.Declared):
     """Base of the model of a per-document declaration file: its locators are its fields, or
     the items of its list fields."""
 
@@ -204,7 +205,7 @@ class Sourced(Generic[F]):
         return documents[self.document_id]
 
 
-class SourceOrder(declared.Declared):
+class SourceOrder(strict_yaml.Declared):
     order: list[str]
 
 
@@ -215,14 +216,14 @@ def load_sources(model: type[F], kind: str, root: Path = DECLARATIONS) -> tuple[
     folders = document_folders(root)
     files = [path for folder in folders if (path := folder / f"{kind}.yaml").exists()]
     loaded = tuple(
-        Sourced(path.parent.name, declared.relative(path), declared.load(model, path))
+        Sourced(path.parent.name, strict_yaml.relative(path), strict_yaml.load(model, path))
         for path in files
     )
     seen: set[str] = set()
     for path, source in zip(files, loaded, strict=True):
         for locator in source.declarations.locators():
             if locator.id in seen:
-                line = declared.line_of_value(path, "id", locator.id)
+                line = strict_yaml.line_of_value(path, "id", locator.id)
                 raise SourceError(source.path, line, f"{kind} locator ids used once", locator.id)
             seen.add(locator.id)
     return loaded
@@ -232,11 +233,11 @@ def load_sources(model: type[F], kind: str, root: Path = DECLARATIONS) -> tuple[
 def document_folders(root: Path = DECLARATIONS) -> tuple[Path, ...]:
     """The folders of sources/: those listed in sources.yaml in that order, then the others by
     name. A listed name without a folder, or a file that is no known kind, is an error."""
-    order = declared.load(SourceOrder, root / ORDER).order
+    order = strict_yaml.load(SourceOrder, root / ORDER).order
     folders = {path.name: path for path in sorted((root / SOURCES).iterdir()) if path.is_dir()}
     missing = [name for name in order if name not in folders]
     if missing:
-        where = declared.relative(root / ORDER)
+        where = strict_yaml.relative(root / ORDER)
         raise SourceError(where, None, "a folder in sources/ for each listed document", missing[0])
     kinds = ", ".join(f"{kind}.yaml" for kind in KINDS)
     for folder in folders.values():
@@ -245,7 +246,7 @@ def document_folders(root: Path = DECLARATIONS) -> tuple[Path, ...]:
             if path.name.startswith("."):
                 continue  # editors' and systems' hidden files
             if path.suffix != ".yaml" or path.stem not in KINDS:
-                where = declared.relative(folder)
+                where = strict_yaml.relative(folder)
                 raise SourceError(where, None, f"declaration files among {kinds}", path.name)
     unlisted = [path for name, path in folders.items() if name not in order]
     return tuple([folders[name] for name in order] + unlisted)

@@ -27,11 +27,12 @@ from typing import Literal, Self
 import pandas as pd
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from pipeline import declared
+from pipeline import strict_yaml
 from pipeline.errors import SourceError
+from pipeline.paths import ROOTS
 from pipeline.schemas import OneLine
 
-CROSS_CHECKS = Path(__file__).resolve().parent / "declarations" / "cross_checks.yaml"
+CROSS_CHECKS = ROOTS.declarations_dir / "cross_checks.yaml"
 
 WITHIN, OUTSIDE = "within", "outside"
 BOUNDS_CONTAIN, BOUNDS_EXCLUDE = "bounds-contain", "bounds-exclude"
@@ -40,7 +41,7 @@ BOUNDS_CONTAIN, BOUNDS_EXCLUDE = "bounds-contain", "bounds-exclude"
 # --- declarations ----------------------------------------------------------------------------
 
 
-class Tolerance(declared.Declared):
+class Tolerance(strict_yaml.Declared):
     """How far the paper's figure may be from the independent one (or outside its bounds),
     as a percentage of the independent figure (of the nearer bound), and why."""
 
@@ -48,7 +49,7 @@ class Tolerance(declared.Declared):
     reason: OneLine = Field(min_length=1)
 
 
-class PaperFigure(declared.Declared):
+class PaperFigure(strict_yaml.Declared):
     """A figure of a published resource: the field `value`, one cross-check per row keyed by
     `each_row_by`, or without it one value that every row holds (a total repeated on each
     row). The resource has period_start and period_end."""
@@ -58,7 +59,7 @@ class PaperFigure(declared.Declared):
     each_row_by: str | None = None
 
 
-class Series(declared.Declared):
+class Series(strict_yaml.Declared):
     """The independent series: its table, the field summed, its calendar unit (a table with
     `year`, and `month` for a monthly series), the rows `where` selects (column = value) and
     which origins: all, the paper row's region, or the paper's unexplained remainder (both
@@ -71,7 +72,7 @@ class Series(declared.Declared):
     origins: Literal["all", "paper_region", "unexplained"] = "all"
 
 
-class Comparison(declared.Declared):
+class Comparison(strict_yaml.Declared):
     check_id: str = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$")
     description: OneLine
     paper: PaperFigure
@@ -86,7 +87,7 @@ class Comparison(declared.Declared):
         return self
 
 
-class Origins(declared.Declared):
+class Origins(strict_yaml.Declared):
     """Origins of the series as a group: rows in one of `regions`, and rows with no region whose
     origin is one of `without_region` (e.g. stateless)."""
 
@@ -114,7 +115,7 @@ class PaperRegion(Origins):
     paper_region: str  # as the paper's resource names it
 
 
-class RegionMapping(declared.Declared):
+class RegionMapping(strict_yaml.Declared):
     """The paper's regions as regions of the series (`region_column`; `origin_column` names the
     origins without a region). The groups and `unexplained` must cover every row of the
     series once."""
@@ -127,14 +128,14 @@ class RegionMapping(declared.Declared):
 
     @model_validator(mode="after")
     def _each_once(self) -> Self:
-        declared.once([group.paper_region for group in self.regions], "paper regions")
+        strict_yaml.once([group.paper_region for group in self.regions], "paper regions")
         groups = [*self.regions, self.unexplained]
-        declared.once([r for group in groups for r in group.regions], "series regions")
-        declared.once([o for group in groups for o in group.without_region], "origins")
+        strict_yaml.once([r for group in groups for r in group.regions], "series regions")
+        strict_yaml.once([o for group in groups for o in group.without_region], "origins")
         return self
 
 
-class CrossChecks(declared.Declared):
+class CrossChecks(strict_yaml.Declared):
     tolerances: dict[str, Tolerance] = Field(min_length=1)
     comparisons: tuple[Comparison, ...] = Field(min_length=1)
     region_mapping: RegionMapping
@@ -144,7 +145,7 @@ class CrossChecks(declared.Declared):
     def _ids_once_tolerances_named(
         cls, comparisons: tuple[Comparison, ...], info: ValidationInfo
     ) -> tuple[Comparison, ...]:
-        declared.once([c.check_id for c in comparisons], "check ids")
+        strict_yaml.once([c.check_id for c in comparisons], "check ids")
         named = info.data.get("tolerances", {})
         for comparison in comparisons:
             if comparison.tolerance not in named:
@@ -168,7 +169,7 @@ class CrossChecks(declared.Declared):
 
 @cache
 def load_cross_checks(path: Path = CROSS_CHECKS) -> CrossChecks:
-    return declared.load(CrossChecks, path)
+    return strict_yaml.load(CrossChecks, path)
 
 
 # --- calendar units --------------------------------------------------------------------------
@@ -523,7 +524,7 @@ def compare(
     """The `cross_checks` table: every comparison's rows, in declared order. `tables` holds the
     paper's resources and the series by name; `paths` maps document_id to its raw file; `file`
     is where `declarations` were read from (named in errors)."""
-    context = Context(tables, paths, declared.relative(file))
+    context = Context(tables, paths, strict_yaml.relative(file))
     if any(c.series.origins != "all" for c in declarations.comparisons):
         check_mapping_covers(context, declarations.region_mapping)
     rows = [

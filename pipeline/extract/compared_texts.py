@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import locate
-from pipeline.text import RawDocument
+from pipeline.extract import locate
+from pipeline.sources.text import RawDocument
 
 
 class TextsFile(locate.LocatorFile):

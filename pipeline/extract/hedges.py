@@ -8,19 +8,20 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from pipeline import declared
+from pipeline import strict_yaml
+from pipeline.paths import ROOTS
 
-HEDGES = Path(__file__).resolve().parent / "declarations" / "hedges.yaml"
+HEDGES = ROOTS.declarations_dir / "hedges.yaml"
 Qualifier = Literal["exact", "approximately", "at most", "at least"]
 
 
-class Hedge(declared.Declared):
+class Hedge(strict_yaml.Declared):
     band: float
     sides: list[Literal["below", "above"]]
     words: list[str]
 
 
-class Hedges(declared.Declared):
+class Hedges(strict_yaml.Declared):
     qualifiers: dict[Qualifier, Hedge]
 
     @field_validator("qualifiers")
@@ -52,4 +53,4 @@ class Hedges(declared.Declared):
 
 @cache
 def load(path: Path = HEDGES) -> Hedges:
-    return declared.load(Hedges, path)
+    return strict_yaml.load(Hedges, path)

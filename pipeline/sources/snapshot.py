@@ -10,9 +10,9 @@ from pathlib import Path, PurePosixPath
 import yaml
 from pydantic import Field, field_validator
 
-from pipeline import declared
+from pipeline import strict_yaml
 from pipeline.errors import SourceError
-from pipeline.text import RawDocument
+from pipeline.sources.text import RawDocument
 
 MANIFEST_NAME = "manifest.yaml"
 MANIFEST_HEADER = (
@@ -21,7 +21,7 @@ MANIFEST_HEADER = (
 )
 
 
-class ManifestEntry(declared.Declared):
+class ManifestEntry(strict_yaml.Declared):
     """One source document of raw/manifest.yaml. Metadata is written by hand; sha256 and bytes
     are recorded by `make snapshot` (absent until then: the build then refuses the file)."""
 
@@ -45,7 +45,7 @@ class ManifestEntry(declared.Declared):
     sha256: str | None = None
     bytes: int | None = None
 
-    class TakenFrom(declared.Declared):
+    class TakenFrom(strict_yaml.Declared):
         """A file of a public Git repository a source was copied or extracted from."""
 
         repository: str = Field(pattern=r"^[\w.-]+/[\w.-]+$")  # owner/name on GitHub
@@ -62,13 +62,13 @@ class ManifestEntry(declared.Declared):
     definition: str | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
-class Manifest(declared.Declared):
+class Manifest(strict_yaml.Declared):
     documents: list[ManifestEntry] = Field(min_length=1)
 
     @field_validator("documents")
     @classmethod
     def _ids_once(cls, documents: list[ManifestEntry]) -> list[ManifestEntry]:
-        declared.once([d.document_id for d in documents], "document ids")
+        strict_yaml.once([d.document_id for d in documents], "document ids")
         return documents
 
 
@@ -80,7 +80,7 @@ def load_manifest(raw_dir: Path) -> list[dict]:
     path = manifest_path(raw_dir)
     if not path.exists():
         raise SourceError(str(path), None, "a snapshot manifest")
-    manifest = declared.validate(Manifest, declared.read_yaml(path), str(path), source=path)
+    manifest = strict_yaml.validate(Manifest, strict_yaml.read_yaml(path), str(path), source=path)
     return [entry.model_dump() for entry in manifest.documents]
 
 
@@ -98,7 +98,7 @@ def _file_of(raw_dir: Path, entry: dict, index: int) -> Path:
         manifest = manifest_path(raw_dir)
         raise SourceError(
             str(manifest),
-            declared.line_of(manifest, ("documents", index, "raw_path")),
+            strict_yaml.line_of(manifest, ("documents", index, "raw_path")),
             "a raw_path inside raw/ ('raw/<file name>')",
             raw_path,
         )

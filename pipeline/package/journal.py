@@ -2,7 +2,7 @@
 top of the output folder, real paths that consumers and git read) moves from one complete
 package to the next in one atomic step, the rename that creates the journal.
 
-pipeline/publish.py writes the new package into a staging folder of its own
+pipeline/package/publish.py writes the new package into a staging folder of its own
 (`.publish-staging-<pid>`) and validates it; then `swap_in`:
 
 1. writes the journal `.publish-journal` (under a temporary name, flushed, then renamed): from

@@ -30,10 +30,10 @@ from functools import cache, cached_property
 import pandas as pd
 
 from pipeline import schemas
-from pipeline.coverage.scan import Token
 from pipeline.extract.facts import SCALES
 from pipeline.extract.numbers import MONTHS
-from pipeline.text import RawDocument
+from pipeline.reconcile.coverage.scan import Token
+from pipeline.sources.text import RawDocument
 
 # Where a row was read from is provenance, not a value it publishes: a line number that equals
 # a number printed on that line must not account for it.

@@ -18,28 +18,28 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from pipeline import declared
-from pipeline.coverage.scan import Kind, Token
+from pipeline import strict_yaml
 from pipeline.errors import SourceError
-from pipeline.locate import DECLARATIONS
-from pipeline.text import RawDocument
+from pipeline.extract.locate import DECLARATIONS
+from pipeline.reconcile.coverage.scan import Kind, Token
+from pipeline.sources.text import RawDocument
 
 RULES_FILE = DECLARATIONS / "number_coverage.yaml"
 Status = Literal["skipped", "pending"]
 
 
-class Rule(declared.Declared):
+class Rule(strict_yaml.Declared):
     """Why the numbers a pattern finds are not published: `skipped` (not a statistic: a
     citation, a page, a name...) or `pending` (a statement not yet published)."""
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     status: Status
     reason: str = Field(min_length=1)
-    pattern: declared.Regex
+    pattern: strict_yaml.Regex
     documents: tuple[str, ...] | None = None
     kinds: tuple[Kind, ...] | None = None
-    after: declared.Regex | None = None  # only from the first line matching this, inclusive
-    before: declared.Regex | None = None  # only up to the first line matching this
+    after: strict_yaml.Regex | None = None  # only from the first line matching this, inclusive
+    before: strict_yaml.Regex | None = None  # only up to the first line matching this
     # True: the rule holds a year even when a row's date cell is of that year (a cited work's
     # year is never the period of the statistic whose sentence cites it).
     over_dates: bool = False
@@ -79,13 +79,13 @@ class Rule(declared.Declared):
         return document.text.rfind("\n", 0, found.start()) + 1  # the start of its line
 
 
-class RulesFile(declared.Declared):
+class RulesFile(strict_yaml.Declared):
     rules: list[Rule]
 
     @field_validator("rules")
     @classmethod
     def _ids_once(cls, rules: list[Rule]) -> list[Rule]:
-        declared.once([rule.id for rule in rules], "rule ids")
+        strict_yaml.once([rule.id for rule in rules], "rule ids")
         return rules
 
 
@@ -96,15 +96,15 @@ class Rules:
 
     @property
     def where(self) -> str:
-        return declared.relative(self.path)
+        return strict_yaml.relative(self.path)
 
     def line_of(self, rule: Rule) -> int | None:
-        return declared.line_of_value(self.path, "id", rule.id)
+        return strict_yaml.line_of_value(self.path, "id", rule.id)
 
 
 @cache
 def load_rules(path: Path = RULES_FILE) -> Rules:
-    return Rules(path, tuple(declared.load(RulesFile, path).rules))
+    return Rules(path, tuple(strict_yaml.load(RulesFile, path).rules))
 
 
 def check_documents(rules: Rules, document_ids: set[str]) -> None:

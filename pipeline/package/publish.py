@@ -1,5 +1,5 @@
 """Write the curated CSVs and `datapackage.json`, validate them, and swap them in atomically
-(pipeline/journal.py), holding the build lock (pipeline/buildlock.py)."""
+(pipeline/package/journal.py), holding the build lock (pipeline/buildlock.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import buildlock, dictionary, journal, schemas
+from pipeline import buildlock, schemas
 from pipeline.errors import SourceError
+from pipeline.package import dictionary, journal
 from pipeline.schemas import CURATED
 
 DESCRIPTOR = journal.DESCRIPTOR

@@ -11,9 +11,11 @@ import re
 import zipfile
 from pathlib import Path
 
-from pipeline import declared, schemas, snapshot
+from pipeline import schemas, strict_yaml
+from pipeline.paths import RELEASES_DIR
+from pipeline.sources import snapshot
 
-RELEASES = Path(__file__).resolve().parent / "releases"
+RELEASES = RELEASES_DIR
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member timestamps: the zip is reproducible
 LEVELS = {"none": 0, "patch": 1, "minor": 2, "major": 3}
 
@@ -52,7 +54,7 @@ def _tightened(old: dict, new: dict, where: str) -> bool:
     """True when a Table Schema field's constraints are stricter than before; they are read
     with the model schemas/ declares them with."""
     before, after = (
-        declared.validate(schemas.Constraints, field.get("constraints", {}), where)
+        strict_yaml.validate(schemas.Constraints, field.get("constraints", {}), where)
         for field in (old, new)
     )
     return after.tighter_than(before)
@@ -154,7 +156,8 @@ def generate_views(repo: Path) -> None:
     holds them as they are for this package (both are byte-reproducible). The site shows only
     the raw texts the release may redistribute, and links to the package and exports beside
     it (each file is in the zip once)."""
-    from pipeline import exports, site
+    from pipeline import site
+    from pipeline.package import exports
 
     written = exports.write(repo, repo / "exports")
     site.generate(repo, repo / "site", redistributable_only=True, written_exports=written)

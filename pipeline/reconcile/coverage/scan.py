@@ -1,7 +1,7 @@
 """Every numeric token of a raw document: digits, percentages, money, ranges, number words and
 ordinals, each with its line, column and the value(s) it can stand for.
 
-Prose is scanned in the flattened text (pipeline/text.py), so a token broken across lines
+Prose is scanned in the flattened text (pipeline/sources/text.py), so a token broken across lines
 ("four\\nmillion") is one token, placed on the line where it starts. A CSV series is scanned
 cell by cell: "2017,1,Quebec,245" holds three numbers, not "2017,1".
 """
@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Literal
 
 from pipeline.extract.facts import SCALES, TENS_WORDS, UNIT_WORDS, words_value
-from pipeline.text import RawDocument
+from pipeline.sources.text import RawDocument
 
 Kind = Literal["digits", "percent", "money", "range", "word", "ordinal"]
 

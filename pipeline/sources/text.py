@@ -1,6 +1,6 @@
 """A raw document as numbered lines plus a flattened text that maps back to line numbers.
 
-PDF extraction breaks phrases across lines; locators (pipeline/locate.py) match on the flattened
+PDF extraction breaks phrases across lines; locators (extract/locate.py) match on the flattened
 text, in which every line break (with the spaces around it) becomes one space, and a break
 after a hyphen inside a word (``well-\\nmanaged``) keeps the hyphen and adds no space.
 """

@@ -4,16 +4,16 @@ by a declared rule (skipped, with a reason, or pending: a statement not yet publ
 Anything else stops the build, naming file and line. Published comes first, but for a year an
 `over_dates` rule holds (a cited work's year), which no date cell publishes.
 
-scan.py finds the tokens, claims.py the rows that publish them, rules.py the declared rules.
+scan.py finds the tokens, claims.py the rows that publish them, accounting.py the declared rules.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.coverage import claims, rules, scan
 from pipeline.errors import SourceError
-from pipeline.text import RawDocument
+from pipeline.reconcile.coverage import accounting, claims, scan
+from pipeline.sources.text import RawDocument
 
 COLUMNS = [
     "document_id",
@@ -55,13 +55,13 @@ def _row(token: scan.Token, status: str, accounted_by: str, reason: str) -> dict
 def classify(
     documents: dict[str, RawDocument],
     tables: dict[str, pd.DataFrame],
-    declared: rules.Rules,
+    declared: accounting.Rules,
 ) -> pd.DataFrame:
     """One row per token of every document, in document then reading order. `tables` are the
     tables whose rows publish numbers, in the order their claims are preferred."""
-    rules.check_documents(declared, set(documents))
+    accounting.check_documents(declared, set(documents))
     publishers = claims.publishing_rows(tables)
-    spans = rules.rule_spans(declared, documents)
+    spans = accounting.rule_spans(declared, documents)
     used: set[str] = set()
     rows = []
     for document_id, document in documents.items():
@@ -69,11 +69,11 @@ def classify(
         candidates = publishers.get(document_id, [])
         for token in scan.scan(document):
             # A year an `over_dates` rule holds (a cited work's) is no row's period or date.
-            cited = rules.first_rule(declared, token, spans, over_dates=True) is not None
+            cited = accounting.first_rule(declared, token, spans, over_dates=True) is not None
             claim = claims.first_publisher(candidates, token, document, series, not cited)
             if claim:
                 rows.append(_row(token, "published", claim.label, claim.reason))
-            elif rule := rules.first_rule(declared, token, spans):
+            elif rule := accounting.first_rule(declared, token, spans):
                 used.add(rule.id)
                 rows.append(_row(token, rule.status, f"rule:{rule.id}", rule.reason))
             else:
@@ -82,7 +82,7 @@ def classify(
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _refuse_stale(declared: rules.Rules, used: set[str]) -> None:
+def _refuse_stale(declared: accounting.Rules, used: set[str]) -> None:
     for rule in declared.rules:
         if rule.id not in used:
             raise SourceError(
