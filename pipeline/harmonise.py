@@ -222,3 +222,47 @@ def countries_table(frames: list[pd.DataFrame], documents: list[RawDocument]) ->
             "line_end": [where[2] for where in first],
         }
     )
+
+
+def add_actor_iso3(frame: pd.DataFrame, paths: dict[str, str]) -> pd.DataFrame:
+    """`actor_iso3`: the ISO3 codes of the actor countries, "; "-separated in declared order; a
+    name country_converter does not know stops the build."""
+    names = [
+        {"document_id": row.document_id, "line_start": row.line_start, "country_as_printed": n}
+        for row in frame.itertuples()
+        for n in (row.actor_countries_as_printed or "").split("; ")
+        if n
+    ]
+    known = add_iso3(pd.DataFrame(names), paths) if names else pd.DataFrame()
+    codes = dict(
+        zip(known.get("country_as_printed", []), known.get("country_iso3", []), strict=True)
+    )
+    out = frame.copy()
+    out["actor_iso3"] = [
+        "; ".join(codes[n] for n in (printed or "").split("; ") if n) or None
+        for printed in frame["actor_countries_as_printed"]
+    ]
+    return out
+
+
+def actor_rows(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per event and actor country (the lists of `actor_iso3` and
+    `actor_countries_as_printed` unpacked, in declared order), at the event's lines: a key to
+    `countries` that a "; "-separated cell cannot be."""
+    rows = [
+        {
+            "event_id": event.event_id,
+            "country_iso3": code,
+            "country_as_printed": name,
+            "document_id": event.document_id,
+            "line_start": event.line_start,
+            "line_end": event.line_end,
+        }
+        for event in events.itertuples()
+        if isinstance(event.actor_iso3, str)  # a conformed table has NA for no actor
+        for code, name in zip(
+            event.actor_iso3.split("; "), event.actor_countries_as_printed.split("; "), strict=True
+        )
+    ]
+    columns = ["event_id", "country_iso3", "country_as_printed", "document_id"]
+    return pd.DataFrame(rows, columns=[*columns, "line_start", "line_end"])

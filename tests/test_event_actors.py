@@ -10,8 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import graph
-from pipeline.extract import events
+from pipeline import graph, harmonise
 from pipeline.package import publish
 from tests.conftest import REPO, run_build
 
@@ -34,7 +33,7 @@ def _events(**columns: list) -> pd.DataFrame:
 
 
 def test_one_row_per_event_and_actor_in_declared_order():
-    rows = events.actor_rows(_events())
+    rows = harmonise.actor_rows(_events())
     assert rows.to_dict("list") == {
         "event_id": ["a", "a", "a"],
         "country_iso3": ["CAN", "USA", "MEX"],
@@ -47,7 +46,7 @@ def test_one_row_per_event_and_actor_in_declared_order():
 
 def test_codes_and_names_that_do_not_pair_are_refused():
     with pytest.raises(ValueError):
-        events.actor_rows(_events(actor_countries_as_printed=["Canada; Mexico", pd.NA]))
+        harmonise.actor_rows(_events(actor_countries_as_printed=["Canada; Mexico", pd.NA]))
 
 
 def test_every_actor_of_every_event_has_its_row_and_its_country(tables):

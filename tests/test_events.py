@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import graph
+from pipeline import graph, harmonise
 from pipeline.errors import SourceError
 from pipeline.extract import events, locate
 from pipeline.sources import snapshot
@@ -27,7 +27,7 @@ PROSE = {
 @pytest.fixture(scope="module")
 def table(documents) -> pd.DataFrame:
     found = events.extract_events(documents, events.load_events())
-    return events.add_actor_iso3(found, snapshot.paths_of(documents)).set_index("event_id")
+    return harmonise.add_actor_iso3(found, snapshot.paths_of(documents)).set_index("event_id")
 
 
 # --- dates as printed -------------------------------------------------------------------------

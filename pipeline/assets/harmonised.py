@@ -45,14 +45,14 @@ def events(raw_documents: RawSnapshot) -> Checked:
     """Dated events stated in the documents, found by declared locators; dates normalised with
     their precision, actor countries as ISO3."""
     found = prose_events.extract_events(raw_documents.documents, prose_events.load_events())
-    yield from checked("events", prose_events.add_actor_iso3(found, raw_documents.paths))
+    yield from checked("events", harmonise.add_actor_iso3(found, raw_documents.paths))
 
 
 @asset(**declared("event_actors"))
 def event_actors(events: pd.DataFrame) -> Checked:
     """One row per event and actor country, from `events`: the actor countries as a key to
     `countries`."""
-    yield from checked("event_actors", prose_events.actor_rows(events))
+    yield from checked("event_actors", harmonise.actor_rows(events))
 
 
 @asset(**declared("countries"))

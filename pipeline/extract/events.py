@@ -34,7 +34,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import field_validator, model_validator
 
-from pipeline import harmonise, strict_yaml
+from pipeline import strict_yaml
 from pipeline.errors import SourceError
 from pipeline.extract import locate, numbers
 from pipeline.extract.facts import SCALES, TENS_WORDS, UNIT_WORDS, partial_date
@@ -250,47 +250,3 @@ def extract_events(
         for event in source.declarations.events
     ]
     return pd.DataFrame(rows)
-
-
-def add_actor_iso3(frame: pd.DataFrame, paths: dict[str, str]) -> pd.DataFrame:
-    """`actor_iso3`: the ISO3 codes of the actor countries, "; "-separated in declared order; a
-    name country_converter does not know stops the build."""
-    names = [
-        {"document_id": row.document_id, "line_start": row.line_start, "country_as_printed": n}
-        for row in frame.itertuples()
-        for n in (row.actor_countries_as_printed or "").split("; ")
-        if n
-    ]
-    known = harmonise.add_iso3(pd.DataFrame(names), paths) if names else pd.DataFrame()
-    codes = dict(
-        zip(known.get("country_as_printed", []), known.get("country_iso3", []), strict=True)
-    )
-    out = frame.copy()
-    out["actor_iso3"] = [
-        "; ".join(codes[n] for n in (printed or "").split("; ") if n) or None
-        for printed in frame["actor_countries_as_printed"]
-    ]
-    return out
-
-
-def actor_rows(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per event and actor country (the lists of `actor_iso3` and
-    `actor_countries_as_printed` unpacked, in declared order), at the event's lines: a key to
-    `countries` that a "; "-separated cell cannot be."""
-    rows = [
-        {
-            "event_id": event.event_id,
-            "country_iso3": code,
-            "country_as_printed": name,
-            "document_id": event.document_id,
-            "line_start": event.line_start,
-            "line_end": event.line_end,
-        }
-        for event in events.itertuples()
-        if isinstance(event.actor_iso3, str)  # a conformed table has NA for no actor
-        for code, name in zip(
-            event.actor_iso3.split("; "), event.actor_countries_as_printed.split("; "), strict=True
-        )
-    ]
-    columns = ["event_id", "country_iso3", "country_as_printed", "document_id"]
-    return pd.DataFrame(rows, columns=[*columns, "line_start", "line_end"])
