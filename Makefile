@@ -42,6 +42,7 @@ snapshot: setup
 lint: setup
 	$(RUN) ruff check pipeline tests
 	$(RUN) ruff format --check pipeline tests
+	$(RUN) mypy
 
 test: setup lint
 	$(RUN) pytest -n auto

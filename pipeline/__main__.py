@@ -9,10 +9,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline import buildlock, stamp
 from pipeline.package import journal
 from pipeline.paths import REPO_ROOT, Paths
+
+if TYPE_CHECKING:  # Dagster is imported only when there is something to build
+    from dagster._utils.error import SerializableErrorInfo
 
 DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
@@ -26,7 +30,7 @@ def _dagster_home() -> None:
         config.write_text(DAGSTER_YAML, encoding="utf-8")
 
 
-def _error_message(error) -> str:
+def _error_message(error: SerializableErrorInfo) -> str:
     """The innermost error raised by our code, without Dagster's wrapping."""
     while error.cause is not None:
         error = error.cause
@@ -122,9 +126,10 @@ def _build_recorded_locked(paths: Paths) -> int:
         run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
     )
     failures = [
-        f"step {event.step_key}: {_error_message(event.event_specific_data.error)}"
+        f"step {event.step_key}: {_error_message(error)}"
         for event in result.all_events
         if event.event_type_value == "STEP_FAILURE"
+        and (error := event.step_failure_data.error) is not None
     ]
     if failures or not result.success:
         # The first failure is the cause; later steps that read the same text fail alike.

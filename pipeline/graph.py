@@ -11,7 +11,7 @@ tables themselves (docs/architecture.md gives the figures).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 from dagster import AssetCheckResult, AssetsDefinition, Output
@@ -49,7 +49,8 @@ def run(paths: Paths, given: dict[str, object], layers: Iterable[str] | None = N
         if key.to_user_string() in values or (layers is not None and node.group_name not in layers):
             continue
         assets_def = node.assets_def
-        function = assets_def.op.compute_fn.decorated_fn
+        compute_fn = assets_def.op.compute_fn  # the decorated function itself, not a wrapper
+        function: Callable[..., object] = getattr(compute_fn, "decorated_fn", compute_fn)  # type: ignore[arg-type]
         parameters = inspect.signature(function).parameters
         takes_all = any(p.kind == p.VAR_KEYWORD for p in parameters.values())
         inputs = {  # a dependency without a value (`deps=`) orders, it is not passed

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
+from typing import Any
 
 import pandas as pd
 from pydantic import Field, field_validator
@@ -23,7 +24,7 @@ LATIN_AMERICA_CARIBBEAN_SUBREGIONS = {"Caribbean", "Central America", "South Ame
 
 
 @cache
-def _converter():
+def _converter() -> Any:
     import country_converter as coco  # slow import (about 1.4 s): only when harmonising
 
     logging.getLogger("country_converter").setLevel(logging.ERROR)
@@ -134,7 +135,7 @@ def _mentions(names: list[Named], inside: dict[Named, list[Named]], text: str) -
 
 
 def first_mentions(
-    names: dict[str, Iterable[str]], documents: list[RawDocument]
+    names: Mapping[str, Iterable[str]], documents: list[RawDocument]
 ) -> dict[str, tuple[str, int, int]]:
     """Per ISO3 code, where one of its names first occurs in the raw texts, documents in the
     given order: document_id and the first and last line of the occurrence."""
@@ -182,7 +183,7 @@ def countries_table(frames: list[pd.DataFrame], documents: list[RawDocument]) ->
     )
     codes = first_row.index.tolist()
     printed_names = _printed_names(frames)
-    searched = {code: set() for code in codes}
+    searched: dict[str, set[str]] = {code: set() for code in codes}
     for code, name in printed_names.itertuples(index=False):
         searched[code].add(name)
     for code, names in country_names().also_printed.items():

@@ -224,7 +224,7 @@ class Field(SharedField):
             column = pd.to_numeric(column)
         return column.astype(PANDAS_DTYPES[self.type])
 
-    def to_csv(self, value: object) -> str:
+    def to_csv(self, value: Any) -> str:
         """One value as its CSV cell: integers as integers, empty for missing."""
         if pd.isna(value):
             return ""

@@ -56,7 +56,7 @@ class StrictLoader(SafeLoader):  # type: ignore[misc, valid-type]
                     f"key {key!r} given twice in one mapping (first on line {first_line[key]})",
                     key_node.start_mark,
                 )
-            first_line.setdefault(key, key_node.start_mark.line + 1)  # type: ignore[arg-type]
+            first_line.setdefault(key, key_node.start_mark.line + 1)
         return super().construct_mapping(node, deep)
 
 

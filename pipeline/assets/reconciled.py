@@ -4,7 +4,7 @@ every number of the raw text accounted for."""
 from __future__ import annotations
 
 import pandas as pd
-from dagster import AssetIn, asset, load_assets_from_modules
+from dagster import AssetIn, AssetsDefinition, asset, load_assets_from_modules
 
 from pipeline import reconcile
 from pipeline.assets import extracted, harmonised
@@ -71,9 +71,8 @@ def _read_from_the_text() -> tuple[str, ...]:
     the first; then the series' tables, checked but not published). Reconciled tables compute
     from these and read no number of their own; tables without a schema are intermediate
     copies."""
-    earlier = {
-        k.path[-1] for a in load_assets_from_modules([extracted, harmonised]) for k in a.keys
-    }
+    loaded = load_assets_from_modules([extracted, harmonised])
+    earlier = {k.path[-1] for a in loaded if isinstance(a, AssetsDefinition) for k in a.keys}
     checked_tables = declared_schemas() & earlier
     order = [*published(), *sorted(declared_schemas() - set(published()))]
     return tuple(name for name in order if name in checked_tables)

@@ -127,8 +127,9 @@ class Event(locate.Locator):
         in_pattern = "date" in re.compile(self.pattern).groupindex
         if self.dateline is None and not in_pattern:
             raise ValueError(f"the pattern of {self.id!r} needs the named groups ['date']")
-        dateline = self.dateline is not None
-        if dateline and (in_pattern or "date" not in re.compile(self.dateline).groupindex):
+        if self.dateline is not None and (
+            in_pattern or "date" not in re.compile(self.dateline).groupindex
+        ):
             raise ValueError(f"the group `date` of {self.id!r} in its `dateline`, not its pattern")
         return self
 

@@ -32,6 +32,7 @@ NOT_STATED = "not stated"
 
 # Between two names of a printed list: a comma (maybe with "and"), or "and".
 LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+LEADING_ARTICLE = re.compile(r"\s*(?:the\s+)?")
 
 
 class MembershipList(locate.Locator):
@@ -179,7 +180,8 @@ def split_countries(printed: str) -> list[tuple[str, int]]:
     ends = [m.start() for m in LIST_SEPARATOR.finditer(printed)] + [len(printed)]
     names = []
     for start, end in zip(starts, ends, strict=True):
-        lead = re.match(r"\s*(?:the\s+)?", printed[start:end]).end()
+        lead_match = LEADING_ARTICLE.match(printed[start:end])  # matches at least ""
+        lead = lead_match.end() if lead_match else 0
         name = printed[start + lead : end].strip()
         if name:
             names.append((name, start + lead))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import field_validator
 
@@ -27,7 +27,7 @@ class Hedges(strict_yaml.Declared):
     @field_validator("qualifiers")
     @classmethod
     def _all_qualifiers(cls, value: dict[str, Hedge]) -> dict[str, Hedge]:
-        missing = set(Qualifier.__args__) - set(value)
+        missing = set(get_args(Qualifier)) - set(value)
         if missing:
             raise ValueError(f"qualifiers {sorted(missing)} are not declared")
         return value
@@ -40,7 +40,7 @@ class Hedges(strict_yaml.Declared):
         word = word.lower()
         return next((q for q, hedge in self.qualifiers.items() if word in hedge.words), None)
 
-    def band(self, qualifier: str, expected: float, half_unit: float) -> tuple[float, float]:
+    def band(self, qualifier: Qualifier, expected: float, half_unit: float) -> tuple[float, float]:
         """(below, above): how far observed may fall below or above `expected`."""
         hedge = self.qualifiers[qualifier]
         # "exact" is the case band 0 on both sides: half a unit either way.

@@ -132,6 +132,7 @@ def _locate(document: RawDocument, locator: Locator) -> Match:
     window = None
     if locator.after is not None:
         anchor = _match_once(document, locator.after, f"{locator.id}.after")
+        assert locator.lines is not None  # declared with `after` (validated on load)
         window = (anchor.line_start, anchor.line_start + locator.lines)
     return _match_once(document, locator.pattern, locator.id, window)
 

@@ -8,6 +8,7 @@ naming the line.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -50,7 +51,9 @@ def find_caption(doc: RawDocument, number: int) -> tuple[int, str]:
     return line, title
 
 
-def _rows_until(doc: RawDocument, start: int, closing: str, table: str):
+def _rows_until(
+    doc: RawDocument, start: int, closing: str, table: str
+) -> Iterator[tuple[int, str]]:
     """(line number, text) of the non-blank lines from `start` up to the closing line."""
     for number in range(start, len(doc.lines) + 1):
         text = doc.line(number).strip()
@@ -101,7 +104,7 @@ def parse_remittances(doc: RawDocument) -> pd.DataFrame:
         rf"^(?P<country>[^0-9]+?) (?P<v1>{NUMBER}) (?P<v2>{NUMBER}) "
         rf"(?P<v3>{NUMBER})$"
     )
-    rows = []
+    rows: list[dict] = []
     for number, text in _rows_until(doc, year_line + 1, "*Source", "Table 1"):
         match = row_pattern.match(text)
         if not match:
@@ -277,8 +280,10 @@ def parse_roxham_road(doc: RawDocument) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def parse_mexico_claims(doc: RawDocument) -> pd.DataFrame:
     caption_line, title = find_caption(doc, 3)
-    period = re.search(r"([A-Z][a-z]+\.? [0-9]{4})\s*[–-]\s*([A-Z][a-z]+\.? [0-9]{4})$", title)
-    if not period:
+    caption_period = re.search(
+        r"([A-Z][a-z]+\.? [0-9]{4})\s*[–-]\s*([A-Z][a-z]+\.? [0-9]{4})$", title
+    )
+    if not caption_period:
         raise SourceError(
             doc.path,
             caption_line,
@@ -286,7 +291,7 @@ def parse_mexico_claims(doc: RawDocument) -> pd.DataFrame:
             title,
         )
     try:
-        first_year, first_month = month_year(period.group(1))
+        first_year, first_month = month_year(caption_period.group(1))
     except ValueError:
         raise SourceError(
             doc.path, caption_line, "a caption period starting with a month name", title

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -67,7 +67,7 @@ def _paragraph_rows(document: RawDocument, paragraph: ResettlementFile) -> list[
     total_resettled = _count(document, total, paragraph.total.id)
     if total_resettled == 0:
         raise SourceError(document.path, total.line_start, "a total above zero", total.quote)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for region in paragraph.regions:
         match = locate.locate(document, region)
         resettled = _count(document, match, region.id)

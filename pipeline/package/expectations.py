@@ -12,6 +12,8 @@ import json
 import logging
 import warnings
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +26,7 @@ def _allowed(reconciliation: pd.DataFrame, check_id: str) -> dict:
     return {"min_value": row["allowed_min"], "max_value": row["allowed_max"]}
 
 
-def cross_table_expectations(gx, frames: dict[str, pd.DataFrame]) -> dict[str, list]:
+def cross_table_expectations(gx: ModuleType, frames: dict[str, pd.DataFrame]) -> dict[str, list]:
     """Expectations a consumer checks between tables, with values taken from other tables."""
     e = gx.expectations
     totals = frames["roxham_road_totals"]
@@ -95,8 +97,9 @@ def run(repo: Path, docs_dir: Path, only: list[str] | None = None) -> dict[str, 
     import great_expectations as gx
 
     context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False}
-    for site in list(context.get_config().data_docs_sites or {}):
+    context.variables.progress_bars = {"globally": False}  # type: ignore[assignment]
+    config: Any = context.get_config()  # a typed config, whatever its declared union says
+    for site in list(config.data_docs_sites or {}):
         context.delete_data_docs_site(site)
     context.add_data_docs_site(
         site_name="consumer",

@@ -35,7 +35,10 @@ DUCKDB_TYPES = {
 # default 256 KiB block per column makes a 10 MB file), and one thread (one order of rows).
 STORAGE_VERSION = "v1.2.0"
 BLOCK_SIZE = 16384
-DUCKDB_CONFIG = {"threads": 1, "force_compression": "uncompressed"}
+DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "threads": 1,
+    "force_compression": "uncompressed",
+}
 PARQUET_DIR = "parquet"
 DEFAULT_OUT = REPO_ROOT / "exports"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -29,7 +30,7 @@ def csv_bytes(frame: pd.DataFrame, resource: schemas.Resource) -> bytes:
     return text.encode("utf-8")
 
 
-def source(document) -> dict:
+def source(document: Any) -> dict:
     """A `sources` entry of the descriptor for a row of `documents`: its `path` only where the
     raw file is redistributed (every path of the descriptor resolves inside the release zip);
     always its URL ("not stated" where none is) and sha256, to fetch and verify it."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -48,7 +49,7 @@ class Scope:
     texts: tuple[str, ...] = ()  # the texts a text comparison read, for its pin
 
 
-def defined(value: object, what: str) -> float:
+def defined(value: Any, what: str) -> float:
     """`value` as a number; NaN, a missing value or an infinity is an error naming `what`."""
     if value is None or pd.isna(value) or not math.isfinite(float(value)):
         raise RuleError(f"{what} is undefined ({value})")

@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 import pandas as pd
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -250,7 +250,7 @@ class Figure:
         return f"{context.path(row['document_id'])}:{row['line_start']}"
 
 
-def _one(rows: pd.DataFrame, column: str, where: str) -> object:
+def _one(rows: pd.DataFrame, column: str, where: str) -> Any:
     """The one value `column` holds on `rows` (a total repeated on each row)."""
     values = rows[column].drop_duplicates()
     if len(values) != 1 or pd.isna(values.iloc[0]):

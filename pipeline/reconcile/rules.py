@@ -172,7 +172,9 @@ class AcceptedAt(strict_yaml.Declared):
 
     @property
     def value(self) -> float:
-        return self.observed if self.difference is None else self.difference
+        value = self.observed if self.difference is None else self.difference
+        assert value is not None  # one of the two is declared (validated on load)
+        return value
 
 
 class KnownDiscrepancy(strict_yaml.Declared):

@@ -345,6 +345,7 @@ def chart_figure(chart: Chart, site: SiteData) -> Html:
         doc = site.documents.get(document_id)
         return f"{doc.title} ({document_id})" if doc else document_id
 
+    cited: Html | str  # a plain text is escaped where it is placed
     if chart.sources:
         cited = join(
             (
