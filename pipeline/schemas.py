@@ -423,13 +423,6 @@ class Resource(ResourceDeclaration):
             out[field.name] = out[field.name].astype(PANDAS_DTYPES[field.type])
         return out.reset_index(drop=True)
 
-    def read_csv(self, path: Path) -> pd.DataFrame:
-        """A published CSV read back with its declared dtypes (empty cell = missing)."""
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-        return pd.DataFrame(
-            {field.name: field.from_csv(raw[field.name]) for field in self.fields}, index=raw.index
-        )
-
     def dictionary_section(self, frame: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
         """The table's section of the data dictionary, as lines; `frame` is the table and
         `documents` the documents table indexed by document_id."""

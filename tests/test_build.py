@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.package import read_back
 from tests.conftest import (
     PAPER_FILE,
     REPO,
@@ -135,12 +136,9 @@ def changed_lines(before: dict, after: dict, name: str) -> list[tuple[str, str]]
 
 
 def test_readme_lists_every_known_discrepancy_as_published():
-    from pipeline import schemas
     from pipeline.package import dictionary
 
-    reconciliation = schemas.load("reconciliation").read_csv(
-        REPO / "curated" / "reconciliation.csv"
-    )
+    reconciliation = read_back.read_table(REPO, "reconciliation")
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = readme[
         readme.index(dictionary.KNOWN_START) + len(dictionary.KNOWN_START) : readme.index(

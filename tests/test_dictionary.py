@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from pipeline import schemas
-from pipeline.package import dictionary, publish
+from pipeline.package import dictionary, publish, read_back
 from pipeline.paths import Paths
 from tests.conftest import REPO
 
@@ -25,10 +25,7 @@ def test_dictionary_documents_every_field_of_every_resource():
 
 def test_dictionary_is_regenerated_from_the_published_tables():
     package = schemas.package()
-    frames = {
-        name: schemas.load(name).read_csv(REPO / "curated" / f"{name}.csv")
-        for name in package.resources
-    }
+    frames = {name: read_back.read_table(REPO, name) for name in package.resources}
     text = (REPO / "curated" / "README.md").read_text(encoding="utf-8")
     assert dictionary.data_dictionary_markdown(package, frames) == text
 
@@ -67,9 +64,7 @@ def test_known_discrepancy_block_replaces_only_the_block():
 
 
 def test_the_build_rewrites_the_readme_block_only_where_there_is_one(tmp_path):
-    reconciliation = schemas.load("reconciliation").read_csv(
-        REPO / "curated" / "reconciliation.csv"
-    )
+    reconciliation = read_back.read_table(REPO, "reconciliation")
     paths = Paths(raw_dir=REPO / "raw", out_dir=tmp_path)
     paths.readme.write_text(
         f"intro\n{dictionary.KNOWN_START}\nold\n{dictionary.KNOWN_END}\nrest\n", encoding="utf-8"

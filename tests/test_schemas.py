@@ -10,14 +10,14 @@ import pandera.pandas as pa
 import pytest
 
 from pipeline import schemas
-from pipeline.package import publish
+from pipeline.package import publish, read_back
 from tests.conftest import REPO
 
 PUBLISHED = schemas.package().resources
 
 
 def published(name: str) -> pd.DataFrame:
-    return schemas.load(name).read_csv(REPO / "curated" / f"{name}.csv")
+    return read_back.read_table(REPO, name)
 
 
 def breakages(resource: schemas.Resource):

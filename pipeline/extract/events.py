@@ -34,37 +34,13 @@ from typing import Literal
 import pandas as pd
 from pydantic import field_validator, model_validator
 
-from pipeline import strict_yaml
+from pipeline import schemas, strict_yaml
 from pipeline.errors import SourceError
 from pipeline.extract import locate, numbers
-from pipeline.extract.facts import SCALES, TENS_WORDS, UNIT_WORDS, partial_date
+from pipeline.extract.facts import partial_date
+from pipeline.extract.numbers import QUANTITY_WORDS, SCALES, TENS_WORDS, UNIT_WORDS
 from pipeline.sources.text import RawDocument
 
-EventType = Literal[
-    "agreement signed",
-    "agreement in force",
-    "policy adopted",
-    "process launched",
-    "membership",
-    "visa imposed",
-    "visa lifted",
-    "chairmanship",
-    "programme begun",
-    "programme expanded",
-    "programme ended",
-    "programme period",
-    "declaration adopted",
-    "compact adopted",
-    "court challenge",
-    "court ruling",
-    "announcement",
-    "report published",
-    "seminar held",
-    "election held",
-    "border closed",
-    "meetings resumed",
-    "rank reached",
-]
 Precision = Literal["year", "month", "day"]
 PRECISIONS: dict[int, Precision] = {1: "year", 2: "month", 3: "day"}  # by ISO parts
 
@@ -84,7 +60,7 @@ MONTH_FIRST = re.compile(
 # is part of a name ("the Migration Five").
 NUMBER_WORDS = frozenset(
     {*UNIT_WORDS, *TENS_WORDS, "hundred", *SCALES, *numbers.TIMES_WORDS, *numbers.ORDINAL_WORDS}
-    | {"half", "dozen", "double", "triple"}
+    | set(QUANTITY_WORDS)
 )
 # A digit standing alone ("2", "2009"), not part of a name such as "M5".
 LONE_DIGIT = re.compile(r"(?<![A-Za-z])[0-9]")
@@ -101,6 +77,13 @@ def numbers_in(description: str) -> list[str]:
     return found
 
 
+@cache
+def event_types() -> tuple[str, ...]:
+    """The event types: declared once, as the enum of `event_type` in schemas/events.yaml."""
+    field = next(f for f in schemas.load("events").fields if f.name == "event_type")
+    return tuple(field.constraints.enum or ())
+
+
 class Event(locate.Locator):
     """A dated event: its locator (group `date`, the date as printed, unless `dateline` gives
     it) and what happened. `countries` are names as the quote prints them (harmonised to
@@ -108,12 +91,19 @@ class Event(locate.Locator):
     group `date`, for a date the document prints only in its dateline. `legend`: the event is
     stated only by a figure's legend."""
 
-    event_type: EventType
+    event_type: str  # one of the enum of `event_type` in schemas/events.yaml
     description: str
     countries: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
     dateline: strict_yaml.Regex | None = None
     legend: bool = False
+
+    @field_validator("event_type")
+    @classmethod
+    def _declared_type(cls, event_type: str) -> str:
+        if event_type not in (known := event_types()):
+            raise ValueError(f"an event type of schemas/events.yaml {list(known)}")
+        return event_type
 
     @field_validator("description")
     @classmethod

@@ -27,7 +27,7 @@ from pipeline import schemas
 from pipeline.errors import SourceError
 from pipeline.extract import hedges, locate, numbers
 from pipeline.extract.hedges import Hedges, Qualifier
-from pipeline.extract.numbers import month_number, parse_decimal
+from pipeline.extract.numbers import SCALES, month_number, parse_decimal, words_value
 from pipeline.sources.text import RawDocument
 
 # Units that are currencies: whether the currency is printed next to the figure is checked.
@@ -93,51 +93,6 @@ def load_facts(root: Path = locate.DECLARATIONS) -> FactDeclarations:
     return FactDeclarations(
         locate.load_sources(FactsFile, "facts", root), hedges.load(root / hedges.HEDGES.name)
     )
-
-
-# English number words, for statements such as "Thirty percent" or "six have launched".
-UNIT_WORDS = {
-    word: value
-    for value, word in enumerate(
-        [
-            *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
-            *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
-            *("seventeen", "eighteen", "nineteen"),
-        ]
-    )
-}
-TENS_WORDS = {
-    word: 10 * value
-    for value, word in enumerate(
-        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2
-    )
-}
-SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-
-
-def _below_hundred(words: list[str]) -> int | None:
-    """'sixty five' -> 65; None unless one unit or tens word, or tens then a unit 1-9."""
-    if len(words) == 1:
-        return UNIT_WORDS.get(words[0], TENS_WORDS.get(words[0]))
-    if len(words) == 2 and words[0] in TENS_WORDS and 1 <= UNIT_WORDS.get(words[1], 0) <= 9:
-        return TENS_WORDS[words[0]] + UNIT_WORDS[words[1]]
-    return None
-
-
-def words_value(printed: str) -> int | None:
-    """'Thirty' -> 30, 'sixty-five' -> 65, 'two hundred and five' -> 205; None unless a
-    well-formed number below a thousand in English words (words are not simply added up:
-    'one hundred' is 100, 'five five' is no number)."""
-    words = re.split(r"[- ]", printed.lower())
-    if "hundred" not in words:
-        return _below_hundred(words)
-    head, rest = words[: words.index("hundred")], words[words.index("hundred") + 1 :]
-    if len(head) != 1 or not 1 <= UNIT_WORDS.get(head[0], 0) <= 9:
-        return None
-    if rest[:1] == ["and"]:
-        rest = rest[1:] or ["and"]  # 'two hundred and' is no number
-    tail = _below_hundred(rest) if rest else 0
-    return None if tail is None or (rest and tail == 0) else 100 * UNIT_WORDS[head[0]] + tail
 
 
 def number_of(printed: str) -> float:

@@ -48,12 +48,20 @@ def month_number(name: str) -> int:
         raise ValueError(f"not a month name: {name!r}") from None
 
 
+def month_start(year: int, month: int) -> dt.date:
+    return dt.date(year, month, 1)
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
 def first_day(year: int, month: int) -> str:
-    return dt.date(year, month, 1).isoformat()
+    return month_start(year, month).isoformat()
 
 
 def last_day(year: int, month: int) -> str:
-    return dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+    return month_end(year, month).isoformat()
 
 
 def month_year(printed: str) -> tuple[int, int]:
@@ -62,6 +70,51 @@ def month_year(printed: str) -> tuple[int, int]:
     if not match:
         raise ValueError(f"not a month and year: {printed!r}")
     return int(match.group(2)), month_number(match.group(1))
+
+
+# English number words, for statements such as "Thirty percent" or "six have launched".
+UNIT_WORDS = {
+    word: value
+    for value, word in enumerate(
+        [
+            *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+            *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
+            *("seventeen", "eighteen", "nineteen"),
+        ]
+    )
+}
+TENS_WORDS = {
+    word: 10 * value
+    for value, word in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2
+    )
+}
+SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+
+def _below_hundred(words: list[str]) -> int | None:
+    """'sixty five' -> 65; None unless one unit or tens word, or tens then a unit 1-9."""
+    if len(words) == 1:
+        return UNIT_WORDS.get(words[0], TENS_WORDS.get(words[0]))
+    if len(words) == 2 and words[0] in TENS_WORDS and 1 <= UNIT_WORDS.get(words[1], 0) <= 9:
+        return TENS_WORDS[words[0]] + UNIT_WORDS[words[1]]
+    return None
+
+
+def words_value(printed: str) -> int | None:
+    """'Thirty' -> 30, 'sixty-five' -> 65, 'two hundred and five' -> 205; None unless a
+    well-formed number below a thousand in English words (words are not simply added up:
+    'one hundred' is 100, 'five five' is no number)."""
+    words = re.split(r"[- ]", printed.lower())
+    if "hundred" not in words:
+        return _below_hundred(words)
+    head, rest = words[: words.index("hundred")], words[words.index("hundred") + 1 :]
+    if len(head) != 1 or not 1 <= UNIT_WORDS.get(head[0], 0) <= 9:
+        return None
+    if rest[:1] == ["and"]:
+        rest = rest[1:] or ["and"]  # 'two hundred and' is no number
+    tail = _below_hundred(rest) if rest else 0
+    return None if tail is None or (rest and tail == 0) else 100 * UNIT_WORDS[head[0]] + tail
 
 
 # How many times, in a word ("displaced twice on average").
@@ -75,6 +128,8 @@ ORDINAL_WORDS = (
 RANK_WORDS = {"top": 1, "highest": 1}
 # Words that state a fraction ("half the global average").
 FRACTION_WORDS = {"half": 0.5}
+# Words that state a quantity without being a cardinal number.
+QUANTITY_WORDS = {"twice": 2.0, "half": 0.5, "dozen": 12.0, "triple": 3.0, "double": 2.0}
 # A hyphen or en dash between two numbers: "3-4", "60-70%", "$3 - 4".
 RANGE = re.compile(r"(?P<low>[^-–]+?)\s?[-–]\s?(?P<high>[^-–]+)")
 

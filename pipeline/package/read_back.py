@@ -91,7 +91,8 @@ class PublishedPackage:
         return (self.folder / table.path).read_text(encoding="utf-8")
 
     def frame(self, table: PublishedTable) -> pd.DataFrame:
-        """The table with its declared dtypes (an empty cell is missing), as the build reads it."""
+        """The table with its declared dtypes (an empty cell is missing): the one typed read-back
+        of a published CSV."""
         raw = pd.read_csv(self.folder / table.path, dtype=str, keep_default_na=False)
         return pd.DataFrame(
             {f.name: f.from_csv(raw[f.name]) for f in table.fields}, index=raw.index
@@ -111,3 +112,12 @@ class PublishedPackage:
             ordered += ready
             pending = [t for t in pending if t not in ready]
         return ordered
+
+
+def read_table(folder: Path, name: str) -> pd.DataFrame:
+    """One published table of the package in `folder`, typed from its descriptor."""
+    package = PublishedPackage.load(folder)
+    table = package.table(name)
+    if table is None:
+        raise KeyError(f"{folder / 'datapackage.json'} publishes no table {name!r}")
+    return package.frame(table)

@@ -29,6 +29,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from pipeline import strict_yaml
 from pipeline.errors import SourceError
+from pipeline.extract.numbers import month_end, month_start
 from pipeline.paths import ROOTS
 from pipeline.schemas import OneLine
 
@@ -178,14 +179,11 @@ Unit = tuple[int, int]  # (year, month); a year is (year, 0)
 
 
 def _first_day(unit: Unit) -> dt.date:
-    return dt.date(unit[0], unit[1] or 1, 1)
+    return month_start(unit[0], unit[1] or 1)
 
 
 def _last_day(unit: Unit) -> dt.date:
-    year, month = unit
-    if month in (0, 12):
-        return dt.date(year, 12, 31)
-    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+    return month_end(unit[0], unit[1] or 12)
 
 
 def units_around(start: dt.date, end: dt.date, calendar: str) -> tuple[list[Unit], list[Unit]]:

@@ -30,8 +30,7 @@ from functools import cache, cached_property
 import pandas as pd
 
 from pipeline import schemas
-from pipeline.extract.facts import SCALES
-from pipeline.extract.numbers import MONTHS
+from pipeline.extract.numbers import MONTHS, SCALES
 from pipeline.reconcile.coverage.scan import Token
 from pipeline.sources.text import RawDocument
 

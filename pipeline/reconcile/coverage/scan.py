@@ -14,24 +14,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from pipeline.extract.facts import SCALES, TENS_WORDS, UNIT_WORDS, words_value
+from pipeline.extract.numbers import (
+    ORDINAL_WORDS,
+    QUANTITY_WORDS,
+    SCALES,
+    TENS_WORDS,
+    UNIT_WORDS,
+    words_value,
+)
 from pipeline.sources.text import RawDocument
 
 Kind = Literal["digits", "percent", "money", "range", "word", "ordinal"]
 
 _NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
-_SCALE = r"(?:[ ](?:thousand|million|billion))"
+_SCALE = r"(?:[ ](?:" + "|".join(SCALES) + r"))"
 _CURRENCY = r"(?:US|CAD|CDN|C)?\$[ ]?"
 _CARDINAL_WORDS = [*UNIT_WORDS, *TENS_WORDS, "hundred"]
 _CARDINAL = (
     r"(?:" + "|".join(sorted(_CARDINAL_WORDS, key=len, reverse=True)) + r")"
 )  # longest first: "seventeen" before "seven"
-# Words that state a quantity without being a cardinal number.
-QUANTITY_WORDS = {"twice": 2.0, "half": 0.5, "dozen": 12.0, "triple": 3.0, "double": 2.0}
-ORDINAL_WORDS = [
-    *("first", "second", "third", "fourth", "fifth", "sixth"),
-    *("seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"),
-]
 # A digit glued to a letter is part of a name or code ("M5", "IDA18", "COVID-19" is not: the
 # hyphen separates it), never a number on its own.
 _NOT_GLUED = r"(?<![A-Za-z0-9_])"
