@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import SourceError
+from pipeline.paths import Paths
 from pipeline.sources import snapshot
 from tests.conftest import (
     PAPER_FILE,
@@ -182,27 +183,27 @@ def test_a_folder_in_place_of_a_file_is_refused(raw_copy, published):
 
 # --- declarations -------------------------------------------------------------------------------
 
-FACTS = "pipeline/declarations/sources/ilo_news_2022/facts.yaml"
+FACTS = Path("sources/ilo_news_2022/facts.yaml")  # in the declarations folder
 
 
 @pytest.fixture(scope="module")
-def code_template(tmp_path_factory) -> Path:
-    """A copy of what a build reads besides raw/ (the code, declarations and schemas)."""
-    root = tmp_path_factory.mktemp("code")
-    ignore = shutil.ignore_patterns("__pycache__")
-    for folder in ("pipeline", "schemas"):
-        shutil.copytree(REPO / folder, root / folder, ignore=ignore)
-    for name in ("uv.lock", "pyproject.toml"):  # pyproject.toml: mutmut reads its config there
-        shutil.copy(REPO / name, root / name)
+def declarations_template(tmp_path_factory) -> Path:
+    """A copy of the declarations, which a build is pointed at (`CLM_DECLARATIONS_DIR`)."""
+    root = tmp_path_factory.mktemp("declarations") / "declarations"
+    shutil.copytree(Paths.from_env().declarations_dir, root)
     return root
 
 
-def build_copy(code: Path, out: Path) -> subprocess.CompletedProcess:
-    """`python -m pipeline build` of the copy `code` (its own declarations) on the real raw/."""
-    env = {"CLM_RAW_DIR": str(REPO / "raw"), "CLM_OUT_DIR": str(out)}
+def build_with(declarations: Path, out: Path) -> subprocess.CompletedProcess:
+    """`python -m pipeline build` with the declarations of `declarations` on the real raw/."""
+    env = {
+        "CLM_RAW_DIR": str(REPO / "raw"),
+        "CLM_OUT_DIR": str(out),
+        "CLM_DECLARATIONS_DIR": str(declarations),
+    }
     return subprocess.run(
         [sys.executable, "-m", "pipeline", "build", "--force"],
-        cwd=code,  # `-m` puts the working folder first on sys.path: the copy is imported
+        cwd=REPO,
         env={**os.environ, **env},
         capture_output=True,
         text=True,
@@ -210,9 +211,9 @@ def build_copy(code: Path, out: Path) -> subprocess.CompletedProcess:
     )
 
 
-def edit_declaration(code: Path, old: str, new: str, nth: int = 1) -> int:
+def edit_declaration(declarations: Path, old: str, new: str, nth: int = 1) -> int:
     """Replace the `nth` occurrence of `old` in the ILO facts; the 1-based line of the change."""
-    path = code / FACTS
+    path = declarations / FACTS
     text = path.read_text(encoding="utf-8")
     at = -1
     for _ in range(nth):
@@ -258,25 +259,24 @@ def edit_declaration(code: Path, old: str, new: str, nth: int = 1) -> int:
     ids=["unknown key", "wrong type", "duplicated id", "duplicated key"],
 )
 def test_a_bad_declaration_is_refused_naming_file_and_line(
-    code_template, tmp_path, old, new, nth, offset, message
+    declarations_template, tmp_path, old, new, nth, offset, message
 ):
-    code = tmp_path / "code"
-    shutil.copytree(code_template, code)
-    line = edit_declaration(code, old, new, nth) + offset
+    declarations = tmp_path / "declarations"
+    shutil.copytree(declarations_template, declarations)
+    line = edit_declaration(declarations, old, new, nth) + offset
     out = tmp_path / "out"
-    result = build_copy(code, out)
+    result = build_with(declarations, out)
     assert result.returncode != 0, result.stdout
     assert result.stderr.count("build failed:") == 1, result.stderr
-    assert re.search(rf"build failed: {re.escape(FACTS)}:{line}: {message}", result.stderr), (
-        result.stderr
-    )
+    where = re.escape(str(declarations / FACTS))
+    assert re.search(rf"build failed: {where}:{line}: {message}", result.stderr), result.stderr
     assert not (out / "datapackage.json").exists() and not (out / "curated").exists()
 
 
-def test_the_copy_of_the_code_builds(code_template, tmp_path, fresh_build):
+def test_the_copy_of_the_declarations_builds(declarations_template, tmp_path, fresh_build):
     # Without this, the refusals above could come from a copy that never builds.
     out = tmp_path / "out"
-    result = build_copy(code_template, out)
+    result = build_with(declarations_template, out)
     assert result.returncode == 0, result.stderr
     assert package_bytes(out) == package_bytes(fresh_build)
 
