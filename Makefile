@@ -43,6 +43,9 @@ lint: setup
 	$(RUN) ruff check pipeline tests
 	$(RUN) ruff format --check pipeline tests
 	$(RUN) mypy
+	$(RUN) check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(RUN) check-jsonschema --builtin-schema vendor.citation-file-format CITATION.cff
+	$(RUN) zizmor --offline --quiet .github/workflows
 
 test: setup lint
 	$(RUN) pytest -n auto

@@ -23,7 +23,7 @@ from pipeline.paths import REPO_ROOT
 from pipeline.site import charts, svg
 from pipeline.site import pages as site_pages
 from pipeline.site.html import VOID_ELEMENTS, el, render
-from pipeline.site.model import SiteData
+from pipeline.site.model import LineRange, SiteData
 from tests.conftest import copy_package
 
 PACKAGE = read_back.PublishedPackage.load(REPO_ROOT)
@@ -33,6 +33,14 @@ PACKAGE = read_back.PublishedPackage.load(REPO_ROOT)
 def site_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
     site.generate(REPO_ROOT, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def release_site_dir(tmp_path_factory) -> Path:
+    """The site as a release carries it: texts not redistributed shown in excerpts."""
+    out = tmp_path_factory.mktemp("release_site") / "site"
+    site.generate(REPO_ROOT, out, redistributable_only=True)
     return out
 
 
@@ -106,7 +114,7 @@ def test_a_page_per_resource_and_per_source_document(site_dir):
         assert f"L{count + 1}" not in source.ids
 
 
-def test_every_link_resolves_and_nothing_is_loaded_from_the_network(site_dir):
+def assert_links_resolve(site_dir: Path) -> None:
     for path in pages(site_dir):
         page = Page(path)
         for load in page.loads:
@@ -122,6 +130,39 @@ def test_every_link_resolves_and_nothing_is_loaded_from_the_network(site_dir):
                 ids = ids_of(target)
                 for anchor in parts.fragment.split("-"):
                     assert anchor in ids, f"{path.relative_to(site_dir)}: {link}"
+
+
+def test_every_link_resolves_and_nothing_is_loaded_from_the_network(site_dir):
+    assert_links_resolve(site_dir)
+
+
+def test_in_a_release_every_link_resolves_too(release_site_dir):
+    assert_links_resolve(release_site_dir)
+
+
+def test_a_release_quotes_a_text_not_redistributed_only_where_rows_cite_it(release_site_dir):
+    release = SiteData(PACKAGE, REPO_ROOT, redistributable_only=True)
+    withheld = [doc for doc in release.documents.values() if not doc.whole]
+    if not withheld:
+        pytest.skip("every source text is redistributed")
+    for document in withheld:
+        own_page = Page(release_site_dir / "sources" / f"{document.document_id}.html")
+        assert not any(re.fullmatch(r"L\d+", name) for name in own_page.ids)
+        excerpts = sorted((release_site_dir / "sources" / document.document_id).glob("*.html"))
+        assert excerpts, document.document_id
+        for path in excerpts:
+            start, _, end = path.stem[1:].partition("-")
+            cited = LineRange(document.document_id, int(start), int(end or start))
+            shown = {name for name in Page(path).ids if re.fullmatch(r"L\d+", name)}
+            expected = site_pages.excerpt_range(document, cited)
+            assert shown == {f"L{n}" for n in expected}, path.name
+    rows = [row for rows in release.rows.values() for row in rows]
+    for row in rows:
+        lines = release.row_lines(row)
+        if lines and not release.documents[lines.document_id].whole:
+            assert (
+                release_site_dir / "sources" / lines.document_id / f"{lines.label}.html"
+            ).is_file()
 
 
 def test_every_row_links_to_the_lines_it_was_read_from(site_dir):
@@ -508,17 +549,28 @@ def test_only_http_urls_become_links_and_nothing_else_is_rendered():
         render(object())
 
 
-def test_a_text_not_shown_has_no_lines():
-    document = site.model.Document("d", "raw/d.txt", {}, None)
-    assert document.lines == []
-    assert site.model.Document("d", "raw/d.txt", {}, "a\nb\n").lines == ["a", "b"]
+def test_an_excerpt_shows_the_cited_lines_with_one_around_and_marks_the_rest_elided():
+    document = site.model.Document("d", "raw/d.txt", {}, "a\nb\nc\nd\ne\nf\n", whole=False)
+    shown = site_pages.excerpt_range(document, LineRange("d", 3, 4))
+    assert list(shown) == [2, 3, 4, 5]
+    html = site_pages.source_lines(document, shown)
+    assert re.findall(r'id="(L\d+)"', html) == ["L2", "L3", "L4", "L5"]
+    assert re.findall(r"… (lines? [\d-]+) not quoted …", html) == ["line 1", "line 6"]
+    at_the_edges = site_pages.excerpt_range(document, LineRange("d", 1, 6))
+    assert "not quoted" not in site_pages.source_lines(document, at_the_edges)
 
 
-def test_a_text_not_redistributed_says_why_in_a_withheld_note():
-    document = site.model.Document("d", "raw/d.txt", {"redistribution": "Not redistributed."}, None)
-    note = "".join(site_pages.text_section(document))
-    assert note.startswith('<p class="withheld">'), note
-    assert "<code>raw/d.txt</code>:&lt;line&gt; in the tables." in note
+def test_a_link_goes_to_the_whole_text_or_to_its_excerpt_which_is_then_written():
+    release = SiteData(PACKAGE, REPO_ROOT, redistributable_only=True)
+    for document in release.documents.values():
+        lines = LineRange(document.document_id, 1, 1)
+        href = site_pages.lines_href(release, lines, "")
+        if document.whole:
+            assert href == f"sources/{document.document_id}.html#L1"
+            assert lines not in release.linked_excerpts
+        else:
+            assert href == f"sources/{document.document_id}/L1.html#L1"
+            assert lines in release.linked_excerpts
 
 
 def test_a_chart_of_no_category_is_an_empty_frame():

@@ -21,6 +21,7 @@ from pipeline import site
 from pipeline.package import read_back
 from pipeline.paths import REPO_ROOT
 from pipeline.site import charts
+from pipeline.site.model import LineRange, SiteData
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -58,6 +59,14 @@ class Problems:
 def site_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("browser") / "site"
     site.generate(REPO_ROOT, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def release_site_dir(tmp_path_factory) -> Path:
+    """The site as a release carries it: texts not redistributed are quoted in excerpts."""
+    out = tmp_path_factory.mktemp("browser_release") / "site"
+    site.generate(REPO_ROOT, out, redistributable_only=True)
     return out
 
 
@@ -232,6 +241,46 @@ def test_a_fact_link_lands_on_its_highlighted_lines(site_dir, page, problems, ki
     problems.assert_none(f"fact {fact['fact_id']}")
     if kind == "a range of lines":
         screenshot(page, "source_highlighted.png")
+
+
+def excerpted_row(release: SiteData, fact: bool) -> tuple[str, int, LineRange]:
+    """A facts row (fact; a range of lines where there is one) or a printed table's row (the
+    first of the first table of numbers in the descriptor's order) read from a text the release
+    shows in excerpts: (table, row index, lines)."""
+    found = []
+    for table in PACKAGE.tables:
+        numbers = [
+            f for f in table.fields if f.type in ("integer", "number") and "line" not in f.name
+        ]
+        if (table.name == "facts") != fact or not numbers or "line" in table.field_names:
+            continue  # a `line` of its own: per-line tables (coverage, memberships) aside
+        for index, row in enumerate(release.rows[table.name]):
+            lines = release.row_lines(row)
+            if lines and not release.documents[lines.document_id].whole:
+                found.append((lines.start == lines.end, table.name, index, lines))
+    if not found:
+        pytest.skip("no row read from a text shown in excerpts")
+    _, name, index, lines = min(found, key=lambda item: item[0]) if fact else found[0]
+    return name, index, lines
+
+
+@pytest.mark.parametrize("kind", ["a fact", "a printed table's row"])
+def test_in_a_release_a_row_link_lands_on_its_highlighted_excerpt(
+    release_site_dir, page, problems, kind
+):
+    release = SiteData(PACKAGE, REPO_ROOT, redistributable_only=True)
+    name, index, lines = excerpted_row(release, kind == "a fact")
+    open_page(page, problems, release_site_dir / "resources" / f"{name}.html")
+    with page.expect_navigation():
+        page.locator(f"table#rows tbody tr:nth-child({index + 1}) td.where a").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"sources/{lines.document_id}/{lines.label}.html#{lines.anchor}")
+    assert highlighted_lines(page) == list(range(lines.start, lines.end + 1))
+    assert in_viewport(page, lines.start)
+    assert page.locator(".elided").count() >= 1, "the rest of the text is not marked elided"
+    assert page.locator(".line").count() <= lines.end - lines.start + 3  # one line around
+    problems.assert_none(f"{name} row {index}")
+    screenshot(page, f"release_excerpt_{'fact' if kind == 'a fact' else 'table_row'}.png")
 
 
 def test_the_guard_catches_outside_requests_and_console_errors(tmp_path, page, problems):

@@ -10,7 +10,10 @@ documents its `documents` table names (relative to `sources_root`), and writes:
     resources/<name>.html   fields (from the schemas), charts, the rows (sortable, filterable),
                             each linking to the raw lines it was read from
     sources/<id>.html       each raw document with numbered lines, an anchor per line (#L12),
-                            ranges highlighted (#L12-L14)
+                            ranges highlighted (#L12-L14); in a release, a document that is
+                            not redistributed shows its metadata and a list of excerpts
+    sources/<id>/L12-14.html  (a release) an excerpt: the lines a row cites, highlighted,
+                            with one line around them, the rest elided
     data/                   the package as published, its Parquet files and DuckDB database
                             (a release links to the copies beside the site instead)
     assets/                 the one stylesheet and the one script
@@ -79,11 +82,12 @@ def generate(
 ) -> list[Path]:
     """Write the site of the package in `package_dir` into `out_dir` (replacing its content);
     `sources_root` is the folder with raw/manifest.yaml and the raw files (default the package
-    folder); with `redistributable_only` (a release) a source page shows the text only where
-    it is redistributed. A site of its own holds a copy of the package and its exports in
-    data/; given `written_exports` (a release, which carries the package and its exports
-    beside the site), it links to those files where they lie instead, so a release carries
-    each file once. Returns the pages written."""
+    folder); with `redistributable_only` (a release) a source page shows the whole text only
+    where it is redistributed, and of any other text the lines the rows cite, as excerpts. A
+    site of its own holds a copy of the package and its exports in data/; given
+    `written_exports` (a release, which carries the package and its exports beside the site),
+    it links to those files where they lie instead, so a release carries each file once.
+    Returns the pages written."""
     site = SiteData(
         read_back.PublishedPackage.load(package_dir),
         sources_root or package_dir,
@@ -109,4 +113,9 @@ def generate(
                 out_dir, f"sources/{document.document_id}.html", pages.source_page(site, document)
             )
         )
+    # Last: the excerpts are those the pages above link to.
+    for lines in sorted(site.linked_excerpts, key=lambda r: (r.document_id, r.start, r.end)):
+        document = site.documents[lines.document_id]
+        relative = f"sources/{lines.document_id}/{lines.label}.html"
+        written.append(write_page(out_dir, relative, pages.excerpt_page(site, document, lines)))
     return written

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
@@ -44,14 +44,15 @@ class Document:
     document_id: str
     raw_path: str  # the path in the repository, by which the tables cite its lines
     metadata: dict[str, str]
-    text: str | None  # None: the text is not redistributed, so this site does not show it
+    text: str
+    # False: the text is not redistributed, so this site shows only excerpts of it (the lines
+    # its rows cite, with a line around them)
+    whole: bool = True
 
     @cached_property
     def lines(self) -> list[str]:
         """1-based numbering as the pipeline counts (`text.split("\\n")`); a final newline
-        does not open a line of its own. No lines when the text is not shown."""
-        if self.text is None:
-            return []
+        does not open a line of its own."""
         lines = self.text.split("\n")
         return lines[:-1] if lines and lines[-1] == "" else lines
 
@@ -64,9 +65,11 @@ class Document:
 class SiteData:
     package: read_back.PublishedPackage
     sources_root: Path  # the folder raw/manifest.yaml and the raw files are in
-    # A release shows only the texts it may redistribute (`documents.redistributed`); the
-    # repository's own site shows every text, for reading the sources next to the tables.
+    # A release shows whole only the texts it may redistribute (`documents.redistributed`),
+    # and of the others the lines its rows cite; the repository's own site shows every text.
     redistributable_only: bool = False
+    # The excerpts the pages link to, as they link: each is written as a page of its own.
+    linked_excerpts: set[LineRange] = field(default_factory=set)
 
     @cached_property
     def rows(self) -> dict[str, list[dict[str, str]]]:
@@ -91,9 +94,7 @@ class SiteData:
         entries = yaml.safe_load(manifest.read_text(encoding="utf-8"))["documents"]
         return {entry["document_id"]: entry["raw_path"] for entry in entries}
 
-    def _text(self, row: dict[str, str], raw_path: str) -> str | None:
-        if self.redistributable_only and row.get("redistributed") != "true":
-            return None
+    def _text(self, raw_path: str) -> str:
         path = self.sources_root / PurePosixPath(raw_path)
         if not path.is_file():
             raise FileNotFoundError(
@@ -106,8 +107,10 @@ class SiteData:
         documents = {}
         for row in self.rows.get(DOCUMENTS, []):
             raw_path = self.raw_paths[row["document_id"]]
-            text = self._text(row, raw_path)
-            documents[row["document_id"]] = Document(row["document_id"], raw_path, row, text)
+            whole = not self.redistributable_only or row.get("redistributed") == "true"
+            documents[row["document_id"]] = Document(
+                row["document_id"], raw_path, row, self._text(raw_path), whole
+            )
         return documents
 
     @cached_property
@@ -122,6 +125,14 @@ class SiteData:
         if document_id not in self.documents or not start or not end:
             return None
         return LineRange(document_id, int(start), int(end))
+
+    def link_target(self, lines: LineRange) -> LineRange | None:
+        """Where a link to `lines` goes: None for the document's own page (its whole text),
+        or the excerpt holding them, which is then written with the site."""
+        if self.documents[lines.document_id].whole:
+            return None
+        self.linked_excerpts.add(lines)
+        return lines
 
     def citations(self, text: str) -> list[LineRange] | None:
         """The line ranges of a cell citing raw files ("raw/x.txt:3-4; ..."), or None when

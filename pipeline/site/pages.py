@@ -39,13 +39,20 @@ def source_href(document_id: str, root: str) -> str:
     return f"{root}sources/{document_id}.html"
 
 
-def lines_href(lines: LineRange, root: str) -> str:
-    return f"{source_href(lines.document_id, root)}#{lines.anchor}"
+def excerpt_href(lines: LineRange, root: str) -> str:
+    return f"{root}sources/{lines.document_id}/{lines.label}.html"
 
 
-def lines_link(lines: LineRange, root: str, with_document: bool = True) -> Html:
+def lines_href(site: SiteData, lines: LineRange, root: str) -> str:
+    """The lines on their document's page, or, where only excerpts are shown, on theirs."""
+    if site.link_target(lines) is None:
+        return f"{source_href(lines.document_id, root)}#{lines.anchor}"
+    return f"{excerpt_href(lines, root)}#{lines.anchor}"
+
+
+def lines_link(site: SiteData, lines: LineRange, root: str, with_document: bool = True) -> Html:
     text = f"{lines.document_id} {lines.label}" if with_document else lines.label
-    return el("a", text, href=lines_href(lines, root), class_="lines")
+    return el("a", text, href=lines_href(site, lines, root), class_="lines")
 
 
 def inline_code(text: str) -> Html:
@@ -199,7 +206,11 @@ def discrepancy_sources(site: SiteData, row: dict[str, str], root: str) -> Html:
     cited = list(dict.fromkeys(site.citations(row.get("sources", "")) or []))
     if not cited and (lines := site.row_lines(row)):
         cited = [lines]
-    return join((lines_link(lines, root) for lines in cited), ", ") if cited else Html(NOT_STATED)
+    return (
+        join((lines_link(site, lines, root) for lines in cited), ", ")
+        if cited
+        else Html(NOT_STATED)
+    )
 
 
 def discrepancy_scope(site: SiteData, row: dict[str, str]) -> Html:
@@ -240,6 +251,14 @@ def discrepancies_section(site: SiteData) -> Html:
     )
 
 
+EXCERPT_POLICY = (
+    "is not redistributed: its rights are not established. So that every number read from it "
+    "still leads to its words, this site quotes only the lines its rows cite, each with one "
+    "line around it, on a page per citation (the rest elided), with the document's metadata "
+    "and sha256. The repository holds the full text."
+)
+
+
 def sources_section(site: SiteData) -> Html:
     items = [
         el(
@@ -248,11 +267,22 @@ def sources_section(site: SiteData) -> Html:
             f" ({doc.metadata.get('publisher', NOT_STATED)}, "
             f"{doc.metadata.get('published', NOT_STATED)}; ",
             el("code", doc.raw_path),
-            f", {len(doc.lines):,} lines)" if doc.text is not None else ", text not included)",
+            f", {len(doc.lines):,} lines" + ("" if doc.whole else ", quoted in excerpts") + ")",
         )
         for doc in site.documents.values()
     ]
-    return el("section", el("h2", "Source documents"), el("ul", items), id="sources")
+    excerpted = [doc.document_id for doc in site.documents.values() if not doc.whole]
+    policy = (
+        el(
+            "p",
+            "A document marked “quoted in excerpts” ",
+            EXCERPT_POLICY,
+            class_="policy",
+        )
+        if excerpted
+        else None
+    )
+    return el("section", el("h2", "Source documents"), el("ul", items), policy, id="sources")
 
 
 def index_page(site: SiteData, out_dir: Path, downloads: Downloads) -> str:
@@ -349,7 +379,7 @@ def chart_figure(chart: Chart, site: SiteData) -> Html:
     if chart.sources:
         cited = join(
             (
-                join([document_name(r.document_id), ", lines ", lines_link(r, SUB, False)])
+                join([document_name(r.document_id), ", lines ", lines_link(site, r, SUB, False)])
                 for r in spans(chart.sources)
             ),
             "; ",
@@ -369,7 +399,7 @@ def chart_figure(chart: Chart, site: SiteData) -> Html:
 def cell(site: SiteData, field_name: str, text: str) -> Html:
     """A table cell's content: raw-line citations and document ids become links."""
     if text and (cited := site.citations(text)):
-        return join((lines_link(lines, SUB) for lines in cited), "; ")
+        return join((lines_link(site, lines, SUB) for lines in cited), "; ")
     if field_name.endswith("document_id") and text in site.documents:
         return el("a", text, href=source_href(text, SUB))
     return render(text)
@@ -378,7 +408,7 @@ def cell(site: SiteData, field_name: str, text: str) -> Html:
 def row_link(site: SiteData, table: read_back.PublishedTable, row: dict[str, str]) -> Html:
     """Where a row was read from: its lines, or for a document the whole document."""
     if lines := site.row_lines(row):
-        return lines_link(lines, SUB)
+        return lines_link(site, lines, SUB)
     if table.name == "documents" and row.get("document_id") in site.documents:
         return el("a", "whole document", href=source_href(row["document_id"], SUB), class_="lines")
     return Html("")
@@ -488,33 +518,65 @@ def rows_from(site: SiteData, document_id: str) -> list[tuple[str, int]]:
     return counts
 
 
-def source_lines(doc: Document) -> Html:
-    lines = [
-        el(
+def source_line(number: int, text: str) -> Html:
+    return el(
+        "div",
+        el("a", str(number), href=f"#L{number}", class_="ln"),
+        el("span", text, class_="text"),
+        id=f"L{number}",
+        class_="line",
+    )
+
+
+def elided(first: int, last: int) -> Html | None:
+    if first > last:
+        return None
+    label = f"line {first:,}" if first == last else f"lines {first:,}-{last:,}"
+    return el("div", f"… {label} not quoted …", class_="elided")
+
+
+def source_lines(doc: Document, shown: range | None = None) -> Html:
+    """The numbered lines: all of them, or those of `shown` with what is left out marked."""
+    if shown is None:
+        return el(
             "div",
-            el("a", str(number), href=f"#L{number}", class_="ln"),
-            el("span", text, class_="text"),
-            id=f"L{number}",
-            class_="line",
+            [source_line(n, t) for n, t in enumerate(doc.lines, start=1)],
+            class_="source-text",
         )
-        for number, text in enumerate(doc.lines, start=1)
-    ]
-    return el("div", lines, class_="source-text")
+    lines = [source_line(n, doc.lines[n - 1]) for n in shown]
+    return el(
+        "div",
+        elided(1, shown.start - 1),
+        lines,
+        elided(shown.stop, len(doc.lines)),
+        class_="source-text",
+    )
 
 
-def text_section(doc: Document) -> list[Html]:
-    """The numbered lines, or, where the text is not redistributed, why and how to get it."""
-    if doc.text is None:
+def excerpt_range(doc: Document, lines: LineRange) -> range:
+    """The cited lines with one line around them, within the document."""
+    return range(max(1, lines.start - 1), min(len(doc.lines), lines.end + 1) + 1)
+
+
+def text_section(site: SiteData, doc: Document) -> list[Html]:
+    """The numbered lines, or, where the text is not redistributed, why and its excerpts."""
+    if not doc.whole:
+        excerpts = sorted(
+            (lines for lines in site.linked_excerpts if lines.document_id == doc.document_id),
+            key=lambda lines: (lines.start, lines.end),
+        )
         return [
+            el("p", "This text ", EXCERPT_POLICY, class_="policy"),
+            el("p", doc.metadata.get("redistribution") or NOT_STATED, class_="withheld"),
             el(
                 "p",
-                "The text is not included: ",
-                doc.metadata.get("redistribution") or NOT_STATED,
-                " Its lines are cited as ",
-                el("code", doc.raw_path),
-                ":<line> in the tables.",
-                class_="withheld",
-            )
+                f"Excerpts ({len(excerpts):,}): ",
+                join(
+                    (el("a", lines.label, href=excerpt_href(lines, SUB)) for lines in excerpts),
+                    ", ",
+                ),
+                class_="excerpts",
+            ),
         ]
     return [
         el(
@@ -526,13 +588,17 @@ def text_section(doc: Document) -> list[Html]:
     ]
 
 
-def source_page(site: SiteData, doc: Document) -> str:
-    # Every column of the document's row in `documents`, in the schema's order.
+def document_metadata(doc: Document) -> Html:
+    """Every column of the document's row in `documents`, in the schema's order."""
     meta = [
         (el("dt", key), el("dd", value or NOT_STATED))
         for key, value in doc.metadata.items()
         if key not in ("document_id", "title")
     ]
+    return el("dl", meta, class_="meta")
+
+
+def source_page(site: SiteData, doc: Document) -> str:
     used = rows_from(site, doc.document_id)
     used_list = join(
         (join([el("a", name, href=resource_href(name, SUB)), f" ({n:,})"]) for name, n in used),
@@ -542,8 +608,37 @@ def source_page(site: SiteData, doc: Document) -> str:
         el("p", el("a", "← source documents", href=f"{SUB}index.html#sources"), class_="crumbs"),
         el("h1", doc.title),
         el("p", el("code", doc.document_id), f" · {len(doc.lines):,} lines", class_="version"),
-        el("dl", meta, class_="meta"),
+        document_metadata(doc),
         el("p", "Rows read from this document: ", used_list if used else "none", "."),
-        *text_section(doc),
+        *text_section(site, doc),
     ]
     return page(doc.title, body, SUB, site.package.descriptor.get("title", site.package.name))
+
+
+EXCERPT_ROOT = "../../"  # from sources/<document_id>/<lines>.html to the site's top
+
+
+def excerpt_page(site: SiteData, doc: Document, lines: LineRange) -> str:
+    """The lines a row cites, highlighted, with one line around them and the rest elided."""
+    shown = excerpt_range(doc, lines)
+    body = [
+        el(
+            "p",
+            el("a", "← source documents", href=f"{EXCERPT_ROOT}index.html#sources"),
+            " · ",
+            el("a", doc.document_id, href=source_href(doc.document_id, EXCERPT_ROOT)),
+            class_="crumbs",
+        ),
+        el("h1", doc.title),
+        el(
+            "p",
+            el("code", doc.document_id),
+            f" · excerpt: lines {lines.label[1:]} of {len(doc.lines):,}",
+            class_="version",
+        ),
+        el("p", "This text ", EXCERPT_POLICY, class_="policy"),
+        source_lines(doc, shown),
+        document_metadata(doc),
+    ]
+    title = f"{doc.title}, {lines.label}"
+    return page(title, body, EXCERPT_ROOT, site.package.descriptor.get("title", site.package.name))
