@@ -51,6 +51,9 @@ def write_rules(tmp_path: Path, body: str) -> accounting.Rules:
         ("on July 1st, 2020", "1st", "ordinal"),
         ("In 2019 approximately 55,000 people", "55,000", "digits"),
         ("the 1990s saw", "1990s", "digits"),
+        ("11EU models for", "11", "glued"),
+        ("(Betts, 2011b)", "2011", "glued"),
+        ("the M5 forum", "5", "glued"),
     ],
 )
 def test_scanner_finds_each_kind(text: str, printed: str, kind: str) -> None:
@@ -58,9 +61,13 @@ def test_scanner_finds_each_kind(text: str, printed: str, kind: str) -> None:
     assert (printed, kind) in found
 
 
-def test_scanner_ignores_digits_glued_to_letters_and_places_tokens() -> None:
+def test_scanner_keeps_digits_glued_to_letters_as_their_own_kind_and_places_tokens() -> None:
     tokens = scan.scan(doc("x\n  the M5 and IDA18 met 12 times"))
-    assert [(t.text, t.line, t.column) for t in tokens] == [("12", 2, 24)]
+    assert [(t.text, t.kind, t.line, t.column) for t in tokens] == [
+        ("5", "glued", 2, 8),
+        ("18", "glued", 2, 17),
+        ("12", "digits", 2, 24),
+    ]
 
 
 def test_scanner_reads_csv_cells_not_comma_groups() -> None:
@@ -285,6 +292,59 @@ def fact_row(**cells: object) -> dict:
 def classify_with(text: str, *rows: dict) -> pd.DataFrame:
     frame = pd.DataFrame(list(rows))
     return coverage.classify({"d": doc(text)}, {"facts": frame}, accounting.Rules(RULES, ()))
+
+
+def claims_row(year: int, rank: int, country: str, claims_count: int) -> dict:
+    """A row of a printed table read from line 1 of document d (year, rank: its key)."""
+    return {
+        "year": year,
+        "rank": rank,
+        "country_as_printed": country,
+        "claims": claims_count,
+        "document_id": "d",
+        "line_start": 1,
+        "line_end": 1,
+    }
+
+
+def test_two_equal_cells_of_one_line_are_each_credited_to_the_row_that_reads_it() -> None:
+    text = "16 Yemen 235 Stateless 235\n"
+    rows = [claims_row(2018, 16, "Yemen", 235), claims_row(2019, 16, "Stateless", 235)]
+    frame = pd.DataFrame(rows)
+    found = coverage.classify(
+        {"d": doc(text)}, {"roxham_road_claims": frame}, accounting.Rules(RULES, ())
+    )
+    assert found[["column_number", "accounted_by", "reason"]].values.tolist() == [
+        [1, "roxham_road_claims:2018|16", "the rank of roxham_road_claims:2018|16"],
+        [10, "roxham_road_claims:2018|16", "the claims of roxham_road_claims:2018|16"],
+        [24, "roxham_road_claims:2019|16", "the claims of roxham_road_claims:2019|16"],
+    ]
+
+
+def test_a_cell_equal_to_the_key_is_credited_as_the_cell_of_its_label() -> None:
+    text = "25 Nigeria 30 Cameroon 25\n"
+    rows = [claims_row(2019, 25, "Nigeria", 30), claims_row(2020, 25, "Cameroon", 25)]
+    found = coverage.classify(
+        {"d": doc(text)},
+        {"roxham_road_claims": pd.DataFrame(rows)},
+        accounting.Rules(RULES, ()),
+    ).set_index("column_number")
+    assert found.loc[1, "reason"] == "the rank of roxham_road_claims:2019|25"
+    assert found.loc[24, "reason"] == "the claims of roxham_road_claims:2020|25"
+
+
+def test_equal_values_on_two_lines_are_credited_by_the_line_each_row_read() -> None:
+    text = "Canada accepted zero people in 2018, and\nzero in 2019.\n"
+    quote = " ".join(text.split())
+    first = fact_row(fact_id="a", value=0.0, value_as_printed="zero", value_line=1, quote=quote)
+    second = {**first, "fact_id": "b", "value_line": 2}
+    found = classify_with(
+        text,
+        {**first, "period_start": "2018", "period_end": "2018"},
+        {**second, "period_start": "2019", "period_end": "2019"},
+    )
+    zeros = found[found["text"] == "zero"]
+    assert zeros["accounted_by"].tolist() == ["facts:a", "facts:b"]
 
 
 def test_a_number_only_inside_a_quote_stops_the_build() -> None:

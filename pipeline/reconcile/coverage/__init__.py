@@ -123,5 +123,5 @@ def dates_of(events: pd.DataFrame) -> pd.DataFrame:
     rows."""
     dates = events[["event_id", "document_id", "date_as_printed", "quote", "lines_skipped"]].copy()
     dates["quote_line_start"], dates["quote_line_end"] = events["line_start"], events["line_end"]
-    dates["line_start"] = dates["line_end"] = events["date_line"]
+    dates["line_start"] = dates["line_end"] = dates["date_line"] = events["date_line"]
     return dates

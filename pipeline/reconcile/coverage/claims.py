@@ -56,6 +56,12 @@ DATES = frozenset({"period_start", "period_end", "start_date", "end_date"})
 # name printed with a number in it ("Migration Five (M5)"). Every other text cell - a quote,
 # an indicator, a title - publishes no number.
 NAMES = frozenset({"group_name"})
+# Where a row says it read a value: the line of the columns each names. Of rows of equal value,
+# the one that read it from the token's line is credited ("zero in 2018, and / zero in 2019").
+READ_AT = {
+    "value_line": frozenset({"value", "value_as_printed"}),
+    "date_line": frozenset({"date_start", "date_end", "date_as_printed"}),
+}
 # How a reason names a column ("the value of facts:x", "the period of facts:x").
 COLUMN_WORDS = {
     "value": "value",
@@ -84,11 +90,20 @@ def numbers_of(row: dict) -> dict[float, str]:
     """The row's numeric values, each with the first column that holds it."""
     found: dict[float, str] = {}
     for column, cell in row.items():
-        numeric = isinstance(cell, int | float) and not isinstance(cell, bool)
-        if column in PROVENANCE | DERIVED or not numeric or not math.isfinite(cell):
+        if column in PROVENANCE | DERIVED or not _numeric(cell):
             continue
         found.setdefault(_number(float(cell)), column)
     return found
+
+
+def _printed_times(line: str, text: str) -> int:
+    """How many times `text` stands on a line as a token of its own."""
+    return len(re.findall(rf"(?<![\w.,]){re.escape(text)}(?![\w])", line))
+
+
+def _numeric(cell: object) -> bool:
+    """A finite number (not a boolean) in a cell."""
+    return isinstance(cell, int | float) and not isinstance(cell, bool) and math.isfinite(cell)
 
 
 def years_of(row: dict) -> dict[int, str]:
@@ -180,6 +195,7 @@ class PublishingRow:
     first_line: int
     last_line: int
     row: dict
+    key_columns: tuple[str, ...] = ()
 
     @cached_property
     def numbers(self) -> dict[float, str]:
@@ -241,6 +257,35 @@ class PublishingRow:
         first = int(self.row.get("quote_line_start", self.first_line))
         last = int(self.row.get("quote_line_end", self.last_line))
         return self._spans_token(quote, token, document, first, last)
+
+    def reads_here(self, token: Token, column: str, document: RawDocument) -> bool:
+        """Whether the row says it read `column` from the token's line (`value_line`,
+        `date_line`) and the line prints the token once (a line says nothing of the place)."""
+        if _printed_times(document.line(token.line), token.text) != 1:
+            return False
+        return any(
+            column in columns and self.row.get(line_column) == token.line
+            for line_column, columns in READ_AT.items()
+        )
+
+    def labels(self, token: Token, document: RawDocument) -> bool:
+        """Whether a value as printed of the row stands right before the token on its line
+        (only white space between): "Stateless 235" is Stateless's cell of a printed table,
+        not that of another row of the line with the same number ("Yemen 235")."""
+        before = " ".join(document.line(token.line)[: token.column - 1].split())
+        return any(text != token.text and before.endswith(text) for text in self.texts.values())
+
+    def cell_after_label(self, column: str) -> str:
+        """The column of a value printed after the row's label: of the columns holding the
+        value, the first that is no part of the key (the key - a rank, a year - is printed
+        once for the line, not after each label)."""
+        value = _number(float(self.row[column]))
+        for name, cell in self.row.items():
+            if name in self.key_columns or name in PROVENANCE | DERIVED or not _numeric(cell):
+                continue
+            if _number(float(cell)) == value:
+                return name
+        return column
 
     def places(self, token: Token, document: RawDocument) -> bool:
         """Whether a value as printed of the row spans the token and more ("March, 2020" for
@@ -333,7 +378,15 @@ def publishing_rows(tables: dict[str, pd.DataFrame]) -> dict[str, list[Publishin
         for row in frame.to_dict("records"):
             key = "|".join(_key_text(row[field]) for field in key_fields)
             by_document.setdefault(row["document_id"], []).append(
-                PublishingRow(name, key, row["document_id"], int(row[first]), int(row[last]), row)
+                PublishingRow(
+                    name,
+                    key,
+                    row["document_id"],
+                    int(row[first]),
+                    int(row[last]),
+                    row,
+                    tuple(key_fields),
+                )
             )
     return by_document
 
@@ -373,11 +426,13 @@ def first_publisher(
     dates: bool = True,
 ) -> Claim | None:
     """What publishes the token: a row one of whose values it is, or else the rows whose values
-    are its bounds. Of several rows (tables in the order given), the first of: a row with a
-    value as printed that spans the token and more ("August 16, 2022", "2019 to 2020": placed,
-    not a coincidence of years), a row whose quote holds the token, any row. A quote only
-    chooses between rows; it never publishes a number by itself. With `dates` false, no date
-    cell publishes it (a cited work's year)."""
+    are its bounds. Of several rows (tables in the order given), the one that reads that
+    occurrence, by position: the first of a row with a value as printed that spans the token
+    and more ("August 16, 2022", "2019 to 2020": placed, not a coincidence of years), a row
+    whose printed label stands right before it on its line (a printed table's cell), a row
+    that says it read the value from the token's line (`value_line`, `date_line`), a row whose
+    quote holds the token, any row. A quote only chooses between rows; it never publishes a
+    number by itself. With `dates` false, no date cell publishes it (a cited work's year)."""
     covering = [row for row in rows if row.covers(token)]
     found = [
         Claim((row,), column)
@@ -389,5 +444,17 @@ def first_publisher(
     if len(found) == 1:
         return found[0]
     placed = (c for c in found if c.rows[0].places(token, document))
+    labelled = (
+        Claim(c.rows, c.rows[0].cell_after_label(c.column))
+        for c in found
+        if c.rows[0].labels(token, document)
+    )
+    read_here = (c for c in found if c.rows[0].reads_here(token, c.column, document))
     quoted = (c for c in found if c.rows[0].quote_holds(token, document))
-    return next(placed, None) or next(quoted, None) or found[0]
+    return (
+        next(placed, None)
+        or next(labelled, None)
+        or next(read_here, None)
+        or next(quoted, None)
+        or found[0]
+    )

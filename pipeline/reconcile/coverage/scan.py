@@ -24,7 +24,7 @@ from pipeline.extract.numbers import (
 )
 from pipeline.sources.text import RawDocument
 
-Kind = Literal["digits", "percent", "money", "range", "word", "ordinal"]
+Kind = Literal["digits", "percent", "money", "range", "word", "ordinal", "glued"]
 
 _NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
 _SCALE = r"(?:[ ](?:" + "|".join(SCALES) + r"))"
@@ -33,8 +33,9 @@ _CARDINAL_WORDS = [*UNIT_WORDS, *TENS_WORDS, "hundred"]
 _CARDINAL = (
     r"(?:" + "|".join(sorted(_CARDINAL_WORDS, key=len, reverse=True)) + r")"
 )  # longest first: "seventeen" before "seven"
-# A digit glued to a letter is part of a name or code ("M5", "IDA18", "COVID-19" is not: the
-# hyphen separates it), never a number on its own.
+# A digit glued to a letter is part of a name or code ("M5", "IDA18", "2020a", a footnote
+# marker printed against its word, "11EU"; "COVID-19" is not: the hyphen separates it): not a
+# number of the other kinds, but a token of its own kind, "glued", so that it too is accounted.
 _NOT_GLUED = r"(?<![A-Za-z0-9_])"
 _END = r"(?![A-Za-z0-9_])"
 
@@ -47,6 +48,7 @@ TOKEN = re.compile(
   | (?P<digits>{_NOT_GLUED}(?:[0-9]{{3}}0s|(?:{_NUMBER}){_SCALE}?){_END})
   | (?P<word>\b(?:{_CARDINAL}(?:[- ](?:and[ ])?{_CARDINAL})*{_SCALE}?
         |{"|".join(QUANTITY_WORDS)}|hundreds|thousands|millions|billions)\b)
+  | (?P<glued>(?<=[A-Za-z_])[0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?=[A-Za-z_]))
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -101,6 +103,8 @@ def token_readings(text: str, kind: str) -> tuple[Reading, ...]:
             return (frozenset({QUANTITY_WORDS[lowered]}),)
         spelled = words_value(lowered.removesuffix(scale_word).strip())
         return () if spelled is None else _scaled([Decimal(spelled)], scale)
+    if kind == "glued":
+        return (frozenset({float(text)}),)
     if kind == "ordinal":
         digits = re.match(r"[0-9]+", text)
         if digits:
