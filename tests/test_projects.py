@@ -49,8 +49,8 @@ def test_years_funder_implementer_and_status_are_stated_in_the_cited_lines(table
         # The deck names potential funders only; its slide "Participants" names the partners.
         ("focal_temporary_foreign_workers_skills", "not stated", None, None, (69, 69)),
         # Dated by no line it cites: the map legend's years are the event mpdp_projects_period.
-        # Its line is the one below the programme's heading, not the heading.
-        ("ircc_mpdp", "not stated", None, None, (24, 24)),
+        # Its lines are the heading and the former name printed below it.
+        ("ircc_imcbp", "not stated", None, None, (22, 24)),
         ("ilo_fair_recruitment_central_america", "not stated", "2022", "2024", (18, 18)),
         # The section heading above the sentence ("A long-lasting partnership") is not cited.
         ("ilo_venezuelan_employability", "not stated", "2021", None, (23, 23)),
@@ -72,7 +72,6 @@ def test_funders_and_years_as_the_text_states_them(table, project_id, funder, st
         ("ilo_venezuelan_employability", "not stated", "recently completed"),
         ("ircc_grsi", "GRSI partners", "not stated"),
         ("ircc_mcee", "not stated", "new"),
-        ("ircc_mpdp", "not stated", "formerly"),
         # A heading states neither; nothing says a programme is "ongoing".
         ("ircc_imcbp", "not stated", "not stated"),
         ("ilo_fair_recruitment_central_america", "not stated", "not stated"),
@@ -81,6 +80,13 @@ def test_funders_and_years_as_the_text_states_them(table, project_id, funder, st
 def test_implementers_and_statuses_as_the_text_states_them(table, project_id, implementer, status):
     row = table.loc[project_id]
     assert (row["implementer"], row["status"]) == (implementer, status)
+
+
+def test_a_former_name_is_an_alias_of_its_programme_not_a_row(table):
+    assert table.loc["ircc_imcbp", "former_names"] == "Migration Policy Development Program"
+    named = set(table["title"])
+    for project_id, former in table["former_names"].dropna().items():
+        assert not set(former.split("; ")) & named, project_id
 
 
 def test_a_funder_sentence_removed_from_raw_stops_the_locator(documents):
@@ -113,7 +119,7 @@ def test_a_cited_group_outside_the_primary_description_is_refused(root: Path, gr
     _append(
         root,
         "sources/ircc_fact_sheet_2019/projects.yaml",
-        "- id: mpdp_legend\n  project: ircc_mpdp\n"
+        "- id: mpdp_legend\n  project: ircc_imcbp\n"
         f"  pattern: '\\*\\*(?P<{group}>MPDP)\\*\\* [0-9]{{4}} to [0-9]{{4}} funded'\n",
     )
     with pytest.raises(SourceError, match=r"only in its primary description.*'mpdp_legend'") as e:

@@ -63,8 +63,9 @@ class MembershipDeclarations:
 
 
 class ProjectDescription(locate.Locator):
-    """A passage describing a project; it may name its title, countries, and (the primary
-    description only) its start, end, funder, implementer and status."""
+    """A passage describing a project; it may name its title, a former name (`former_name`),
+    countries, and (the primary description only) its start, end, funder, implementer and
+    status."""
 
     project: str  # a project_id of pipeline/declarations/projects.yaml
 
@@ -260,6 +261,14 @@ def _project_rows(located: Located) -> pd.DataFrame:
             {
                 "project_id": project.project_id,
                 "title": " ".join(found.get("title", "").split()) or None,
+                "former_names": "; ".join(
+                    dict.fromkeys(
+                        " ".join(m.groups["former_name"].split())
+                        for _, m in matches
+                        if "former_name" in m.groups
+                    )
+                )
+                or None,
                 "kind": project.kind,
                 "funder": " ".join(cited.get("funder", NOT_STATED).split()),
                 "implementer": " ".join(cited.get("implementer", NOT_STATED).split()),
