@@ -6,11 +6,13 @@ import dataclasses
 import re
 import shutil
 
+import pandas as pd
 import pytest
 from pydantic import ValidationError
 
 from pipeline.errors import SourceError
 from pipeline.extract import facts, groups, hedges, locate
+from pipeline.sources.text import RawDocument
 from tests.conftest import edit_document
 
 
@@ -415,3 +417,78 @@ def test_a_bound_and_a_qualifier_together_are_refused():
     with pytest.raises(ValidationError, match="a bound gives the qualifier: declare `bound` or"):
         edited("stca_denied_entry", bound="lower", qualifier="approximately")
     assert edited("stca_denied_entry", bound="lower", qualifier=None).bound == "lower"
+
+
+# --- ranks and misprints, on a text written for the test ------------------------------------
+
+RANKED = (
+    "Workers are recruited from Mexico, followed by Guatemala and Jamaica, with the rest from "
+    "elsewhere. The region has the most urbanized displaced population. The next most urbanized "
+    "region is another. Mexicans were in the top thee countries since 2016.\n"
+)
+
+
+def fixture_facts(text: str, *declared: dict) -> pd.DataFrame:
+    """The facts `declared` read from a one-document source set holding `text`."""
+    document = RawDocument("d", "raw/d.txt", text)
+    common = {"indicator": "i", "topic": "asylum", "unit": "rank", "ranked_among": "r"}
+    file = facts.FactsFile(facts=[facts.Fact.model_validate({**common, **d}) for d in declared])
+    declarations = facts.FactDeclarations(
+        (locate.Sourced("d", "d/facts.yaml", file),), facts.load_facts().hedges
+    )
+    return facts.extract_facts({"d": document}, declarations).set_index("fact_id")
+
+
+def test_a_rank_by_place_in_a_printed_list_counts_the_items_up_to_it():
+    listed = (
+        "Mexico",
+        "Mexico, followed by Guatemala",
+        "Mexico, followed by Guatemala and Jamaica",
+    )
+    found = fixture_facts(
+        RANKED,
+        *(
+            {"id": f"r{n}", "listed_rank": True, "pattern": rf"from (?P<value>{printed})\b"}
+            for n, printed in enumerate(listed)
+        ),
+    )
+    assert found["value"].tolist() == [1, 2, 3]
+    assert found.loc["r2", "value_as_printed"] == listed[2]
+
+
+def test_rank_words_are_read_from_the_text():
+    found = fixture_facts(
+        RANKED,
+        {"id": "most", "pattern": r"has the (?P<value>most) urbanized"},
+        {"id": "next", "pattern": r"The (?P<value>next most) urbanized"},
+    )
+    assert found["value"].tolist() == [1, 2]
+    assert found["ranked_among"].tolist() == ["r", "r"]
+
+
+def test_a_misprinted_number_word_is_read_as_declared_and_flagged():
+    misprint = {"printed": "thee", "read_as": "three"}
+    pattern = r"in the (?P<hedge>top) (?P<value>thee) countries since (?P<start>\d{4})"
+    row = fixture_facts(RANKED, {"id": "t", "misprint": misprint, "pattern": pattern}).loc["t"]
+    assert (row["value"], row["qualifier"], row["value_as_printed"]) == (3, "at most", "thee")
+    assert row["misprint"] == 'printed "thee", read as "three"'
+    corrected = RANKED.replace("thee", "three")
+    with pytest.raises(SourceError, match="the misprint 'thee' declared for 't'"):
+        fixture_facts(
+            corrected,
+            {"id": "t", "misprint": misprint, "pattern": pattern.replace("thee", "three")},
+        )
+
+
+def test_a_rank_says_among_what_and_only_a_rank_does():
+    declared = {"id": "x", "indicator": "i", "topic": "asylum", "pattern": "(?P<value>x)"}
+    with pytest.raises(ValidationError, match="`ranked_among` exactly when the unit is 'rank'"):
+        facts.Fact.model_validate({**declared, "unit": "rank"})
+    with pytest.raises(ValidationError, match="`ranked_among` exactly when"):
+        facts.Fact.model_validate({**declared, "unit": "persons", "ranked_among": "r"})
+
+
+def test_every_published_rank_says_among_what(table):
+    ranks = table[table["unit"] == "rank"]
+    assert ranks["ranked_among"].notna().all()
+    assert table.loc[table["unit"] != "rank", "ranked_among"].isna().all()

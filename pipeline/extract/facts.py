@@ -23,7 +23,7 @@ from typing import ClassVar, Literal
 import pandas as pd
 from pydantic import field_validator, model_validator
 
-from pipeline import schemas
+from pipeline import schemas, strict_yaml
 from pipeline.errors import SourceError
 from pipeline.extract import hedges, locate, numbers
 from pipeline.extract.hedges import Hedges, Qualifier
@@ -40,6 +40,42 @@ def topics() -> tuple[str, ...]:
     """The closed vocabulary of `topic`, declared once: the enum of schemas/facts.yaml."""
     field = next(field for field in schemas.load("facts").fields if field.name == "topic")
     return tuple(field.constraints.enum or ())
+
+
+RANK = "rank"
+# How the items of a printed ranking are separated ("Mexico, followed by Guatemala and Jamaica").
+LIST_SEPARATOR = re.compile(r",\s*followed by\s+|,\s*and\s+|,\s*|\s+and\s+|\s+followed by\s+")
+
+
+class Misprint(strict_yaml.Declared):
+    """A number word the source misprints, published with its reading and flagged, never
+    corrected silently: the value as printed must hold `printed` (else the build stops), and
+    is read with `read_as` in its place ("top thee countries": three)."""
+
+    printed: str
+    read_as: str
+
+    @property
+    def _pattern(self) -> str:
+        return rf"\b{re.escape(self.printed)}\b"
+
+    def holds(self, value_as_printed: str) -> bool:
+        return re.search(self._pattern, value_as_printed) is not None
+
+    def reading(self, value_as_printed: str) -> str:
+        return re.sub(self._pattern, self.read_as, value_as_printed)
+
+    @property
+    def note(self) -> str:
+        return f'printed "{self.printed}", read as "{self.read_as}"'
+
+
+def listed_rank(printed: str) -> int:
+    """The place of the last item of a printed ranking: 'Mexico, followed by Guatemala' -> 2."""
+    items = [item for item in LIST_SEPARATOR.split(printed.strip()) if item]
+    if not items:
+        raise ValueError(f"no item in the printed ranking {printed!r}")
+    return len(items)
 
 
 class Fact(locate.Locator):
@@ -60,6 +96,12 @@ class Fact(locate.Locator):
     bound: Literal["lower", "upper"] | None = None
     unit_inferred: bool = False
     in_footnote: bool = False
+    # A rank (unit `rank`) says among what ("the world's countries of refugee resettlement").
+    ranked_among: str | None = None
+    # A rank stated by a place in a printed list: `value` is the list up to the ranked item
+    # ("Mexico, followed by Guatemala": 2).
+    listed_rank: bool = False
+    misprint: Misprint | None = None
 
     @field_validator("topic")
     @classmethod
@@ -74,6 +116,10 @@ class Fact(locate.Locator):
             raise ValueError(f"unit_inferred is for a currency ({', '.join(CURRENCIES)})")
         if self.bound is not None and self.qualifier is not None:
             raise ValueError("a bound gives the qualifier: declare `bound` or `qualifier`")
+        if (self.unit == RANK) != (self.ranked_among is not None):
+            raise ValueError(f"`ranked_among` exactly when the unit is {RANK!r}")
+        if self.listed_rank and self.unit != RANK:
+            raise ValueError(f"`listed_rank` is for a unit {RANK!r}")
         return self
 
 
@@ -152,7 +198,12 @@ def _check_currency(document: RawDocument, fact: Fact, match: locate.Match) -> N
 
 def _value(fact: Fact, printed: str, scale: float) -> tuple[float, float]:
     """The value and rounding unit of the printed number (a bound of a printed range when the
-    fact declares `bound`)."""
+    fact declares `bound`; a place in a printed list when it declares `listed_rank`; the
+    reading of a declared misprint)."""
+    if fact.listed_rank:
+        return float(listed_rank(printed)), 1.0
+    if fact.misprint is not None:
+        printed = fact.misprint.reading(printed)
     try:
         bounds: tuple[float, float] | None = numbers.parse_range(printed)
     except ValueError:
@@ -194,6 +245,9 @@ def _fact_row(document: RawDocument, fact: Fact, hedge_words: Hedges) -> dict:
     if not PERIOD_GROUPS & groups.keys():
         groups = {**_anchor_period(view, fact), **groups}
     where = (document.path, match.line_start)
+    if fact.misprint is not None and not fact.misprint.holds(groups["value"]):
+        wanted = f"the misprint {fact.misprint.printed!r} declared for {fact.id!r}"
+        raise SourceError(*where, f"{wanted} in its value as printed", groups["value"])
     try:
         scale = SCALES.get(groups.get("scale", "").lower(), 1)
         value, rounding = _value(fact, groups["value"], scale)
@@ -220,9 +274,11 @@ def _fact_row(document: RawDocument, fact: Fact, hedge_words: Hedges) -> dict:
         "value": round(value, 6),
         "unit": fact.unit,
         "unit_inferred": fact.unit_inferred,
+        "ranked_among": fact.ranked_among,
         "qualifier": fact.qualifier or bounded or hedged,
         "hedge_as_printed": groups.get("hedge"),
         "value_as_printed": printed,
+        "misprint": fact.misprint.note if fact.misprint else None,
         "rounding_unit": rounding,
         "period_start": period_start,
         "period_end": period_end,

@@ -124,8 +124,17 @@ ORDINAL_WORDS = (
     *("seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"),
 )
 # Words that state a rank without a numeral ("the world's top country of resettlement",
-# "lodged the highest number of asylum claims"): the first place.
-RANK_WORDS = {"top": 1, "highest": 1}
+# "lodged the highest number of asylum claims", "the site of the most targeted killings", "the
+# single largest country of asylum seekers"): the first place; "the next most urbanized": the
+# second.
+RANK_WORDS = {
+    "top": 1,
+    "highest": 1,
+    "most": 1,
+    "largest": 1,
+    "single largest": 1,
+    "next most": 2,
+}
 # Words that state a fraction ("half the global average").
 FRACTION_WORDS = {"half": 0.5}
 # Words that state a quantity without being a cardinal number.
@@ -143,9 +152,9 @@ def times_word(printed: str) -> int:
 
 
 def rank_word(printed: str) -> int:
-    """'top' -> 1, 'highest' -> 1; ValueError for any other word."""
+    """'top' -> 1, 'most' -> 1, 'next most' -> 2; ValueError for any other word."""
     try:
-        return RANK_WORDS[printed.strip().lower()]
+        return RANK_WORDS[" ".join(printed.lower().split())]
     except KeyError:
         raise ValueError(f"not a word for a rank: {printed!r}") from None
 
