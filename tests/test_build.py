@@ -39,7 +39,10 @@ def test_two_builds_are_byte_identical(fresh_build, tmp_path):
 
 def test_committed_package_is_what_a_fresh_build_produces(fresh_build):
     assert package_bytes(REPO) == package_bytes(fresh_build), (
-        "curated/ or datapackage.json differ from a fresh build: run `make build` and commit"
+        "curated/ or datapackage.json differ from a fresh build: the output changed, which says "
+        "nothing of whether it is right. If the change is intended, check the new values "
+        "against the raw text (`git diff curated/`), then `make build` and commit them with it; "
+        "if not, the code or a declaration has a bug"
     )
 
 

@@ -5,9 +5,11 @@ stamp once it holds the lock; `--no-wait` fails at once."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from pipeline import buildlock
@@ -72,6 +74,20 @@ def test_no_wait_fails_at_once_while_another_build_holds_the_lock(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [".build-lock"]
 
 
+def holder_seen(out: Path, build: subprocess.Popen) -> str | None:
+    """Who holds the lock of `out` while `build` runs: try to take it without waiting until a
+    holder refuses us (its pid, as the refusal names it), or the build ends (None)."""
+    while build.poll() is None:
+        try:
+            with buildlock.held(out, wait=False):
+                pass
+        except buildlock.Busy as busy:
+            found = re.search(r"another build \((pid \d+)\)", str(busy))
+            return found.group(1) if found else str(busy)
+        time.sleep(0.005)
+    return None
+
+
 def test_a_build_waits_for_the_holder_naming_it_then_builds(tmp_path, fresh_build):
     out = tmp_path / "out"
     with buildlock.held(out):
@@ -85,6 +101,9 @@ def test_a_build_waits_for_the_holder_naming_it_then_builds(tmp_path, fresh_buil
         ]
         assert build.poll() is None  # still waiting
         assert not (out / "datapackage.json").exists()
+    # Released: the waiting build must now hold the lock itself while it builds (a build that
+    # printed "waiting" and then built without the lock would let this test take it).
+    assert holder_seen(out, build) == f"pid {build.pid}"
     [(code, _, stderr)] = finish([build])
     assert code == 0, stderr
     assert package_bytes(out) == package_bytes(fresh_build)

@@ -10,6 +10,7 @@ from pipeline.extract.numbers import (
     rank_word,
     times_word,
 )
+from pipeline.reconcile.coverage import scan
 
 
 def test_parse_integer_reads_thousands_separators():
@@ -117,3 +118,14 @@ def test_a_number_beyond_its_bounds_is_refused_with_its_text(parse, printed, mes
         with pytest.raises(ValueError) as error:
             parse(printed)
         assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [("3 thousand", 3_000), ("3 million", 3_000_000), ("3 billion", 3_000_000_000)],
+)
+def test_each_scale_word_multiplies_by_its_own_power(printed, value):
+    # Typed powers, not the SCALES table: facts and number coverage both read that table, so
+    # a wrong scale would agree with itself everywhere else.
+    (reading,) = [r for r in scan.token_readings(printed, "digits") if r != frozenset({3.0})]
+    assert reading == frozenset({float(value)})

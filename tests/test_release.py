@@ -247,3 +247,10 @@ def test_a_new_version_without_its_changelog_entry_is_not_released(tmp_path):
 def test_a_version_that_is_not_semantic_is_refused(version):
     with pytest.raises(ValueError, match=rf"^not a semantic version: {version!r}$"):
         release.parse_version(version)
+
+
+def test_released_versions_are_ordered_as_versions_not_as_text(tmp_path, monkeypatch):
+    for version in ("1.10.0", "1.9.0", "2.0.0", "1.2.10", "1.2.9"):
+        (tmp_path / f"{version}.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(release, "RELEASES", tmp_path)
+    assert release.released_versions() == ["1.2.9", "1.2.10", "1.9.0", "1.10.0", "2.0.0"]

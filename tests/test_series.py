@@ -176,3 +176,10 @@ def test_an_origin_that_changes_region_is_refused(unhcr):
     bad = with_line(unhcr, int(row["line_start"]), joined(values))
     with pytest.raises(SourceError, match=rf"^{bad.path}:{row['line_start']}: expected "):
         series.parse_unhcr_resettlement(bad)
+
+
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_the_last_record_is_read_with_or_without_a_final_newline(unhcr, ending):
+    text = "\n".join(unhcr.lines[:3]) + ending  # the header and two records
+    frame = series.parse_unhcr_resettlement(RawDocument(unhcr.document_id, unhcr.path, text))
+    assert frame["line_start"].tolist() == [2, 3]

@@ -88,3 +88,9 @@ def test_a_file_name_the_file_system_refuses_is_named_with_the_reason(raw_copy):
     with pytest.raises(SourceError) as error:
         snapshot.verify(raw_copy)
     assert str(error.value) == f"{long_name}: expected a readable file; found 'File name too long'"
+
+
+def test_a_file_of_exactly_the_size_limit_is_read(raw_copy):
+    (raw_copy / PAPER_FILE).write_bytes(b"x" * snapshot.MAX_RAW_BYTES)
+    snapshot.record(raw_copy)
+    snapshot.verify(raw_copy)  # the limit is allowed; one byte more is refused (test_hostile)
