@@ -1,17 +1,18 @@
 """HTML as functions: `el` builds an element and escapes every text and attribute value it is
-given, so a page is safe by construction. Markup already built is an `Html`; nothing else is
-ever inserted unescaped."""
+given, so a page is safe by construction. Markup already built is an `Html` (MarkupSafe's
+`Markup`, which escapes whatever plain text is joined to it); nothing else is ever inserted
+unescaped."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
+
+from markupsafe import Markup, escape
 
 VOID_ELEMENTS = {"meta", "link", "br", "input", "img", "hr"}
+DOCTYPE = Markup("<!doctype html>\n")
 
-
-class Html(str):
-    """Markup that is safe to insert as it is."""
+Html = Markup  # markup that is safe to insert as it is
 
 
 def render(child: object) -> Html:
@@ -21,7 +22,7 @@ def render(child: object) -> Html:
     if isinstance(child, Html):
         return child
     if isinstance(child, str | int | float):
-        return Html(escape(str(child), quote=True))
+        return escape(str(child))
     if isinstance(child, Iterable):
         return Html("".join(render(item) for item in child))
     raise TypeError(f"cannot render {type(child).__name__} as HTML")
@@ -39,7 +40,7 @@ def attributes(attrs: dict[str, object]) -> str:
         if value is None or value is False:
             continue
         key = _attribute_name(name)
-        parts.append(f" {key}" if value is True else f' {key}="{escape(str(value), quote=True)}"')
+        parts.append(f" {key}" if value is True else f' {key}="{escape(str(value))}"')
     return "".join(parts)
 
 
@@ -57,7 +58,8 @@ def join(parts: Iterable[object], separator: object = "") -> Html:
 
 
 def page(title: str, body: object, root: str, site_name: str) -> str:
-    """A whole page; `root` is the relative path to the site's top folder ('' or '../')."""
+    """A whole page; `root` is the relative path to the site's top folder ('', '../' or
+    '../../')."""
     head = el(
         "head",
         el("meta", charset="utf-8"),
@@ -71,8 +73,4 @@ def page(title: str, body: object, root: str, site_name: str) -> str:
         el("a", site_name, href=f"{root}index.html", class_="home"),
         class_="site",
     )
-    return (
-        "<!doctype html>\n"
-        + el("html", head, el("body", header, el("main", body)), lang="en")
-        + "\n"
-    )
+    return DOCTYPE + el("html", head, el("body", header, el("main", body)), lang="en") + "\n"
