@@ -38,8 +38,12 @@ class CountryNames(strict_yaml.Declared):
 
     not_a_country: dict[str, str]
     also_printed: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    adjectives: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
-    @field_validator("also_printed")
+    def adjective_codes(self) -> dict[str, str]:
+        return {name: code for code, names in self.adjectives.items() for name in names}
+
+    @field_validator("also_printed", "adjectives")
     @classmethod
     def _iso3_keys(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
         bad = [code for code in value if not re.fullmatch(r"[A-Z]{3}", code)]
@@ -59,11 +63,13 @@ def not_a_country() -> frozenset[str]:
 
 def iso3_of(names: list[str]) -> dict[str, str | None]:
     """ISO3 code of each distinct name; None for names declared as not a country."""
-    distinct = sorted(set(names) - not_a_country())
+    adjectives = country_names().adjective_codes()
+    distinct = sorted(set(names) - not_a_country() - adjectives.keys())
     codes = _converter().convert(distinct, to="ISO3", not_found=None) if distinct else []
     if isinstance(codes, str):
         codes = [codes]
     mapping: dict[str, str | None] = dict.fromkeys(set(names) & not_a_country())
+    mapping |= {name: adjectives[name] for name in set(names) & adjectives.keys()}
     for name, code in zip(distinct, codes, strict=True):
         mapping[name] = code if isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code) else ""
     return mapping

@@ -96,7 +96,16 @@ def test_clearly_dated_events_of_all_five_documents(table):
             "CAN; USA",
         ),
         ("stca_signed", "2002", "2002", None, "year", "agreement signed", "CAN; USA"),
-        ("canada_top_resettlement_country", "2018", "2018", None, "year", "rank reached", "CAN"),
+        # "after the US slashed its quotas": the US acts too.
+        (
+            "canada_top_resettlement_country",
+            "2018",
+            "2018",
+            None,
+            "year",
+            "rank reached",
+            "CAN; USA",
+        ),
         (
             "canada_mirps_support_platform_presidency_interest",
             "September 2020",
@@ -134,7 +143,7 @@ def test_clearly_dated_events_of_all_five_documents(table):
             "CAN",
         ),
         ("mexico_visa_imposed", "2009", "2009", None, "year", "visa imposed", "CAN; MEX"),
-        ("mexico_visa_lifted", "2016", "2016", None, "year", "visa lifted", "MEX"),
+        ("mexico_visa_lifted", "2016", "2016", None, "year", "visa lifted", "CAN; MEX"),
         ("m5_chair_canada", "November 2019", "2019-11", None, "month", "chairmanship", "CAN"),
         ("igc_chairmanship_canada", "2019 to 2020", "2019", "2020", "year", "chairmanship", "CAN"),
         (
@@ -163,7 +172,7 @@ def test_clearly_dated_events_of_all_five_documents(table):
             None,
             "month",
             "border closed",
-            None,
+            "USA",  # "domestic US travel restrictions" closed the route
         ),
         (
             "regional_asylum_capacity_support_group_resumes",
@@ -195,15 +204,6 @@ def test_clearly_dated_events_of_all_five_documents(table):
             None,
             "year",
             "policy adopted",
-            None,
-        ),
-        (
-            "unitar_labour_migration_seminar",
-            "Oct. 3<sup>rd</sup> 2008",
-            "2008-10-03",
-            None,
-            "day",
-            "seminar held",
             None,
         ),
     ],
@@ -278,9 +278,9 @@ def test_an_edited_date_in_raw_changes_the_row(raw_copy: Path):
     [
         ("The visa was imposed by the", "A visa was imposed by the", "0 matches"),
         (
-            "The removal of visa requirement for Mexico in 2016",
-            "The removal of visa requirement for Mexico in 2016. The removal of visa requirement "
-            "for Mexico in 2016",
+            "The visa was imposed by the",
+            "The visa was imposed by the Harper government in 2009 after Mexico became. "
+            "The visa was imposed by the",
             "2 matches",
         ),
     ],
@@ -369,7 +369,7 @@ def test_an_actor_the_quote_does_not_name_is_refused(root: Path, documents):
         "  countries: [Mexico]\n  pattern: 'The removal",
         "  countries: [Mexico, Guatemala]\n  pattern: 'The removal",
     )
-    with pytest.raises(SourceError, match="actor 'Guatemala' of 'mexico_visa_lifted'"):
+    with pytest.raises(SourceError, match="actor 'Guatemala' of 'mexico_top_asylum_source'"):
         events.extract_events(documents, events.load_events(root))
 
 
@@ -415,7 +415,6 @@ def test_table_rows_printed_inside_the_sentence_are_skipped(table, documents):
     ("event_id", "opening"),
     [
         ("ilo_venezuelan_employability_project_begun", "These projects come to strengthen"),
-        ("un_secretary_general_migration_development_report", "“International migration"),
     ],
 )
 def test_a_heading_above_the_sentence_is_not_quoted(table, event_id, opening):

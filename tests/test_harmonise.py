@@ -97,3 +97,10 @@ def test_one_name_or_none_is_mapped_like_many():
     assert harmonise.iso3_of(["Haiti"]) == {"Haiti": "HTI"}
     assert harmonise.iso3_of(["Haiti", "Haiti", "Mexico"]) == {"Haiti": "HTI", "Mexico": "MEX"}
     assert harmonise.iso3_of([]) == {}
+
+
+def test_a_declared_adjective_reads_as_its_country():
+    declared = harmonise.country_names().adjective_codes()
+    assert declared, "pipeline/declarations/country_names.yaml declares no adjective"
+    found = harmonise.iso3_of(list(declared))
+    assert found == declared

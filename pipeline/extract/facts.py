@@ -227,8 +227,8 @@ PERIOD_GROUPS = ("start", "end", "year")
 def _anchor_period(document: RawDocument, fact: Fact) -> dict[str, str]:
     """The period groups of the fact's `after` anchor (extract/locate.py has checked that it
     matches once): a figure whose own sentence states no period takes the one stated where
-    its paragraph opens ("The July 2020 the court decided ... The Court gave the Federal
-    government six months"), while its quote stays the sentence stating the figure."""
+    its paragraph opens ("In July 2020 the court decided ... The Court gave the government
+    six months"), while its quote stays the sentence stating the figure."""
     if fact.after is None:
         return {}
     found = re.search(fact.after, document.flat_text)
