@@ -48,6 +48,9 @@ def table(documents) -> pd.DataFrame:
         ("Oct. 3<sup>rd</sup> 2008", "2008-10-03", None, "day"),
         ("the last day of 2004", "2004-12-31", None, "day"),
         ("late 2019", "2019", None, "year"),
+        ("early 2018", "2018", None, "year"),
+        ("the Spring of 2017", "2017", None, "year"),
+        ("the winter of 2016", "2016", None, "year"),
         ("from March 2019 to June 2020", "2019-03", "2020-06", "month"),
     ],
 )

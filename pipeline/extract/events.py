@@ -46,8 +46,12 @@ PRECISIONS: dict[int, Precision] = {1: "year", 2: "month", 3: "day"}  # by ISO p
 
 # "from 2016 to 2020", "2019 to 2020", "between 2022 and 2024": two dates of one interval.
 INTERVAL = re.compile(r"(?:[Ff]rom\s+|[Bb]etween\s+)?(?P<start>.+?)\s+(?:to|and)\s+(?P<end>.+)")
-# A qualifier of a year that keeps its precision ("late 2018" is a year, not a month).
-YEAR_PART = re.compile(r"(?:late|early|mid)[\s-]+(?P<year>[0-9]{4})")
+# A qualifier of a year that keeps its precision ("late 2018" is a year, not a month), a
+# season included ("the Spring of 2017").
+YEAR_PART = re.compile(
+    r"(?:late|early|mid|the\s+(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\s+of)"
+    r"[\s-]+(?P<year>[0-9]{4})"
+)
 LAST_DAY_OF_YEAR = re.compile(r"the last day of (?P<year>[0-9]{4})")
 # "July 1st, 2020", "Oct. 3rd 2008": month first, the day maybe an ordinal.
 MONTH_FIRST = re.compile(
