@@ -50,6 +50,7 @@ def table(documents) -> pd.DataFrame:
         ("late 2019", "2019", None, "year"),
         ("early 2018", "2018", None, "year"),
         ("the Spring of 2017", "2017", None, "year"),
+        ("the end of 2006", "2006", None, "year"),
         ("the winter of 2016", "2016", None, "year"),
         ("from March 2019 to June 2020", "2019-03", "2020-06", "month"),
     ],

@@ -47,9 +47,9 @@ PRECISIONS: dict[int, Precision] = {1: "year", 2: "month", 3: "day"}  # by ISO p
 # "from 2016 to 2020", "2019 to 2020", "between 2022 and 2024": two dates of one interval.
 INTERVAL = re.compile(r"(?:[Ff]rom\s+|[Bb]etween\s+)?(?P<start>.+?)\s+(?:to|and)\s+(?P<end>.+)")
 # A qualifier of a year that keeps its precision ("late 2018" is a year, not a month), a
-# season included ("the Spring of 2017").
+# season or its end included ("the Spring of 2017", "the end of 2006").
 YEAR_PART = re.compile(
-    r"(?:late|early|mid|the\s+(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\s+of)"
+    r"(?:late|early|mid|the\s+(?:end|[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\s+of)"
     r"[\s-]+(?P<year>[0-9]{4})"
 )
 LAST_DAY_OF_YEAR = re.compile(r"the last day of (?P<year>[0-9]{4})")
