@@ -618,3 +618,19 @@ def test_a_quote_that_skips_a_line_holds_a_token_only_whole(quote: str, holds: b
         "facts", "f", "d", 1, 3, fact_row(line_end=3, lines_skipped="2", quote=quote)
     )
     assert row.quote_holds(token, document) is holds
+
+
+def test_a_number_a_row_says_is_misprinted_gets_its_coverage_row() -> None:
+    text = "Mexico was in the top thee countries.\n"
+    row = fact_row(
+        value=3.0,
+        value_as_printed="thee",
+        misprint='printed "thee", read as "three"',
+        value_line=1,
+        quote=text.strip(),
+    )
+    found = classify_with(text, row)
+    assert found[["column_number", "text", "kind", "accounted_by"]].values.tolist() == [
+        [23, "thee", "word", "facts:f"]
+    ]
+    assert classify_with(text, {**row, "misprint": None}).empty  # no scanner knows "thee"

@@ -61,13 +61,21 @@ def classify(
     tables whose rows publish numbers, in the order their claims are preferred."""
     accounting.check_documents(declared, set(documents))
     publishers = claims.publishing_rows(tables)
+    misprint_rows = [
+        row
+        for frame in tables.values()
+        if "misprint" in frame
+        for row in frame.dropna(subset=["misprint"]).to_dict("records")
+    ]
     spans = accounting.rule_spans(declared, documents)
     used: set[str] = set()
     rows = []
     for document_id, document in documents.items():
         series = scan.is_series(document)
         candidates = publishers.get(document_id, [])
-        for token in scan.scan(document):
+        misprints = scan.misprinted(document, misprint_rows)
+        tokens = sorted([*scan.scan(document), *misprints], key=lambda t: (t.line, t.column))
+        for token in tokens:
             # A year an `over_dates` rule holds (a cited work's) is no row's period or date.
             cited = accounting.first_rule(declared, token, spans, over_dates=True) is not None
             claim = claims.first_publisher(candidates, token, document, series, not cited)

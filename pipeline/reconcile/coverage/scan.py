@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -181,6 +182,40 @@ def scan_csv(document: RawDocument) -> list[Token]:
                     )
                 )
             column += len(cell) + 1
+    return tokens
+
+
+def misprinted(document: RawDocument, rows: Iterable[dict]) -> list[Token]:
+    """The numbers the rows say the document misprints ("top thee countries": a row's
+    `misprint`, its `value_as_printed` at its `value_line`): tokens no scanner could know, read
+    as the row reads them, so that they are accounted like any other."""
+    tokens = []
+    offsets = _line_offsets(document)
+    for row in rows:
+        if row.get("document_id") != document.document_id or not row.get("misprint"):
+            continue
+        line, text = int(row["value_line"]), str(row["value_as_printed"])
+        found = re.search(rf"\b{re.escape(text)}\b", document.line(line))
+        if found is None:
+            continue  # the row's own extraction has checked the misprint is printed there
+        column = found.start() + 1
+        start = document.offset_of(line, column)
+        raw = offsets[line - 1] + found.start()
+        reading = (frozenset({float(row["value"])}),)
+        tokens.append(
+            Token(
+                document.document_id,
+                line,
+                column,
+                raw,
+                raw + len(text),
+                start,
+                start + len(text),
+                text,
+                "word",
+                reading,
+            )
+        )
     return tokens
 
 
