@@ -86,10 +86,14 @@ def test_every_token_is_classified_once(
     tables: dict[str, pd.DataFrame], documents_snapshot: snapshot.RawSnapshot
 ) -> None:
     frame = tables["number_coverage"]
+    misprints = tables["facts"].dropna(subset=["misprint"]).to_dict("records")
     scanned = [
         (t.document_id, t.line, t.column)
         for document in documents_snapshot.documents.values()
-        for t in scan.scan(document)
+        for t in sorted(
+            [*scan.scan(document), *scan.misprinted(document, misprints)],
+            key=lambda t: (t.line, t.column),
+        )
     ]
     assert list(zip(frame.document_id, frame.line, frame.column_number, strict=True)) == scanned
     assert set(frame.status) <= {"published", "skipped", "pending"}
