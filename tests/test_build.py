@@ -152,6 +152,7 @@ def test_readme_lists_every_known_discrepancy_as_published():
     assert block.count("expected ") == (reconciliation["status"] == "known-discrepancy").sum()
 
 
+@pytest.mark.e2e
 def test_the_command_line_exits_non_zero_with_one_message(raw_copy, published_copy):
     """The same failure through a real process: exit status, one line on stderr."""
     before = package_bytes(published_copy)

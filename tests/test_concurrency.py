@@ -12,10 +12,14 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from pipeline import buildlock
 from tests.conftest import REPO, package_bytes
 
 PUBLISHED = [".build-lock", ".build-stamp", "curated", "datapackage.json"]
+
+pytestmark = pytest.mark.e2e  # whole builds in separate processes
 
 
 def start_build(out: Path, *args: str) -> subprocess.Popen:

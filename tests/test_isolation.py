@@ -82,6 +82,8 @@ FILE_CHANGES = {
     "shutil.rmtree": 1,
 }
 
+pytestmark = pytest.mark.e2e  # whole builds in separate processes
+
 
 def written(event: str, args: list) -> list[str]:
     """The paths an event writes, creates or removes."""

@@ -198,6 +198,7 @@ sys.exit(main(["build", "--force"]))
 """
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("after", "published"), [("3", "old"), ("commit", "new")])
 def test_a_killed_build_is_completed_or_undone_by_the_next_build(
     raw_copy, tmp_path, fresh_build, after, published
