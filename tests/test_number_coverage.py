@@ -638,3 +638,9 @@ def test_a_number_a_row_says_is_misprinted_gets_its_coverage_row() -> None:
         [23, "thee", "word", "facts:f"]
     ]
     assert classify_with(text, {**row, "misprint": None}).empty  # no scanner knows "thee"
+
+
+def test_a_misprint_a_row_reads_where_the_line_does_not_print_it_is_refused() -> None:
+    row = {"document_id": "d", "misprint": "x", "value_as_printed": "thee", "value_line": 1}
+    with pytest.raises(SourceError, match=r"raw/d\.txt:1: expected the misprinted 'thee'"):
+        scan.misprinted(doc("Mexico was in the top three.\n"), [{**row, "value": 3.0}])

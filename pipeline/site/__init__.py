@@ -116,6 +116,6 @@ def generate(
     # Last: the excerpts are those the pages above link to.
     for lines in sorted(site.linked_excerpts, key=lambda r: (r.document_id, r.start, r.end)):
         document = site.documents[lines.document_id]
-        relative = f"sources/{lines.document_id}/{lines.label}.html"
-        written.append(write_page(out_dir, relative, pages.excerpt_page(site, document, lines)))
+        page_html = pages.excerpt_page(site, document, lines)
+        written.append(write_page(out_dir, pages.excerpt_href(lines, ""), page_html))
     return written

@@ -126,13 +126,13 @@ class SiteData:
             return None
         return LineRange(document_id, int(start), int(end))
 
-    def link_target(self, lines: LineRange) -> LineRange | None:
-        """Where a link to `lines` goes: None for the document's own page (its whole text),
-        or the excerpt holding them, which is then written with the site."""
+    def excerpted(self, lines: LineRange) -> bool:
+        """Whether a link to `lines` goes to an excerpt (recorded, to be written with the
+        site) rather than to the document's own page, which shows its whole text."""
         if self.documents[lines.document_id].whole:
-            return None
+            return False
         self.linked_excerpts.add(lines)
-        return lines
+        return True
 
     def citations(self, text: str) -> list[LineRange] | None:
         """The line ranges of a cell citing raw files ("raw/x.txt:3-4; ..."), or None when

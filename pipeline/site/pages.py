@@ -45,9 +45,9 @@ def excerpt_href(lines: LineRange, root: str) -> str:
 
 def lines_href(site: SiteData, lines: LineRange, root: str) -> str:
     """The lines on their document's page, or, where only excerpts are shown, on theirs."""
-    if site.link_target(lines) is None:
-        return f"{source_href(lines.document_id, root)}#{lines.anchor}"
-    return f"{excerpt_href(lines, root)}#{lines.anchor}"
+    if site.excerpted(lines):
+        return f"{excerpt_href(lines, root)}#{lines.anchor}"
+    return f"{source_href(lines.document_id, root)}#{lines.anchor}"
 
 
 def lines_link(site: SiteData, lines: LineRange, root: str, with_document: bool = True) -> Html:
@@ -271,14 +271,9 @@ def sources_section(site: SiteData) -> Html:
         )
         for doc in site.documents.values()
     ]
-    excerpted = [doc.document_id for doc in site.documents.values() if not doc.whole]
+    excerpted = any(not doc.whole for doc in site.documents.values())
     policy = (
-        el(
-            "p",
-            "A document marked “quoted in excerpts” ",
-            EXCERPT_POLICY,
-            class_="policy",
-        )
+        el("p", "A document marked “quoted in excerpts” ", EXCERPT_POLICY, class_="policy")
         if excerpted
         else None
     )
@@ -537,12 +532,7 @@ def elided(first: int, last: int) -> Html | None:
 
 def source_lines(doc: Document, shown: range | None = None) -> Html:
     """The numbered lines: all of them, or those of `shown` with what is left out marked."""
-    if shown is None:
-        return el(
-            "div",
-            [source_line(n, t) for n, t in enumerate(doc.lines, start=1)],
-            class_="source-text",
-        )
+    shown = shown or range(1, len(doc.lines) + 1)
     lines = [source_line(n, doc.lines[n - 1]) for n in shown]
     return el(
         "div",

@@ -273,7 +273,10 @@ class PublishingRow:
         (only white space between): "Stateless 235" is Stateless's cell of a printed table,
         not that of another row of the line with the same number ("Yemen 235")."""
         before = " ".join(document.line(token.line)[: token.column - 1].split())
-        return any(text != token.text and before.endswith(text) for text in self.texts.values())
+        return any(
+            text != token.text and re.search(rf"(?:^|\s){re.escape(text)}$", before)
+            for text in self.texts.values()
+        )
 
     def cell_after_label(self, column: str) -> str:
         """The column of a value printed after the row's label: of the columns holding the

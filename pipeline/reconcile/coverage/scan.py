@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from pipeline.errors import SourceError
 from pipeline.extract.numbers import (
     ORDINAL_WORDS,
     QUANTITY_WORDS,
@@ -197,7 +198,7 @@ def misprinted(document: RawDocument, rows: Iterable[dict]) -> list[Token]:
         line, text = int(row["value_line"]), str(row["value_as_printed"])
         found = re.search(rf"\b{re.escape(text)}\b", document.line(line))
         if found is None:
-            continue  # the row's own extraction has checked the misprint is printed there
+            raise SourceError(document.path, line, f"the misprinted {text!r} a row reads", "none")
         column = found.start() + 1
         start = document.offset_of(line, column)
         raw = offsets[line - 1] + found.start()
