@@ -75,7 +75,7 @@ def published_copy(tmp_path: Path, fresh_build: Path) -> Path:
             "2017 1459 111 221 33.50% 99 1221",
             "2017 1459 111 221 33.50% 99",
             True,
-            rf"raw/{PAPER_FILE}:1235: expected a Table 3 row",
+            rf"raw/{PAPER_FILE}:1235: expected a row of mexico_refugee_claims",
         ),
         (
             "2015 111 40 39 50% 12 78",

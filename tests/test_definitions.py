@@ -81,14 +81,14 @@ def test_materialize_makes_the_published_package(documents_snapshot):
 def test_a_failing_schema_check_stops_the_graph_in_the_step_of_its_table(
     documents_snapshot, monkeypatch
 ):
-    real = extracted.paper_tables.parse_roxham_road
+    real = extracted.roxham_road.parse_roxham_road
 
     def broken(doc):
         claims, totals = real(doc)
         totals.loc[0, "line_start"] = 0  # schema: minimum 1
         return claims, totals
 
-    monkeypatch.setattr(extracted.paper_tables, "parse_roxham_road", broken)
+    monkeypatch.setattr(extracted.roxham_road, "parse_roxham_road", broken)
     with pytest.raises(checks.CheckFailed, match="roxham_road_totals_matches_schema") as failed:
         graph.materialize(documents_snapshot)
     assert failed.value.table == "roxham_road_totals"

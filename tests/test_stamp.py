@@ -37,7 +37,7 @@ def append(path: Path, text: str) -> None:
         "raw/manifest.yaml",
         "pipeline/declarations/hedges.yaml",
         "schemas/facts.yaml",
-        "pipeline/extract/paper_tables.py",
+        "pipeline/extract/roxham_road.py",
         "uv.lock",
         "curated/facts.csv",
         "datapackage.json",

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import pandas as pd
-from dagster import AssetOut, Output, asset, multi_asset
+from dagster import AssetOut, AssetsDefinition, Output, asset, multi_asset
 
 from pipeline.assets.checks import Checked, check_specs, checked, column_schema, declared
-from pipeline.extract import compared_texts, groups, paper_tables, resettlement, series
+from pipeline.extract import (
+    compared_texts,
+    groups,
+    printed_tables,
+    resettlement,
+    roxham_road,
+    series,
+)
 from pipeline.extract import facts as prose_facts
 from pipeline.sources.documents import documents_table
 from pipeline.sources.snapshot import RawSnapshot
@@ -25,13 +32,6 @@ def documents(raw_documents: RawSnapshot) -> Checked:
     )
 
 
-@asset
-def remittances_extracted(raw_documents: RawSnapshot) -> pd.DataFrame:
-    """Table 1 of the working paper (remittances), parsed from its caption and header;
-    countries as printed."""
-    return paper_tables.parse_remittances(raw_documents.documents[PAPER])
-
-
 @multi_asset(
     outs={
         "roxham_road_claims_extracted": AssetOut(
@@ -48,17 +48,35 @@ def remittances_extracted(raw_documents: RawSnapshot) -> pd.DataFrame:
 )
 def roxham_road_table(raw_documents: RawSnapshot) -> Checked:
     """Table 2 of the working paper, parsed once into its two tables."""
-    claims, totals = paper_tables.parse_roxham_road(raw_documents.documents[PAPER])
+    claims, totals = roxham_road.parse_roxham_road(raw_documents.documents[PAPER])
     yield Output(claims, output_name="roxham_road_claims_extracted")
     yield from checked("roxham_road_totals", totals, output_name="roxham_road_totals")
 
 
-@asset(**declared("mexico_refugee_claims"))
-def mexico_refugee_claims(raw_documents: RawSnapshot) -> Checked:
-    """Table 3 of the working paper (refugee claims by Mexican nationals), parsed from its
-    header; rates as numbers."""
-    claims = paper_tables.parse_mexico_claims(raw_documents.documents[PAPER])
-    yield from checked("mexico_refugee_claims", claims)
+def _printed_table(declared_table: printed_tables.DeclaredTable) -> AssetsDefinition:
+    """The asset of a printed table declared in a tables.yaml: checked here, or, when its
+    labels name countries, checked once harmonised (`<name>_extracted`, then `<name>`)."""
+    table = declared_table.table
+    where = f"sources/{declared_table.source.document_id}/tables.yaml"
+    if table.countries:
+
+        @asset(name=table.extracted_name, description=f"`{table.name}` as printed ({where}).")
+        def as_printed(raw_documents: RawSnapshot) -> pd.DataFrame:
+            return declared_table.read(raw_documents.documents)
+
+        return as_printed
+
+    @asset(
+        name=table.name, description=f"`{table.name}` as printed ({where}).", **declared(table.name)
+    )
+    def checked_as_printed(raw_documents: RawSnapshot) -> Checked:
+        yield from checked(table.name, declared_table.read(raw_documents.documents))
+
+    return checked_as_printed
+
+
+# Every declared printed table (the paper's Tables 1 and 3, ...), read by the generic parser.
+printed = [_printed_table(declared_table) for declared_table in printed_tables.load_tables()]
 
 
 @asset(**declared("resettlement_by_region"))

@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import pandas as pd
-from dagster import asset
+from dagster import AssetIn, AssetsDefinition, asset
 
-from pipeline import harmonise
-from pipeline.assets.checks import Checked, checked, declared
+from pipeline import harmonise, schemas
+from pipeline.assets.checks import Checked, checked, declared, published
 from pipeline.extract import events as prose_events
+from pipeline.extract import printed_tables
 from pipeline.sources.snapshot import RawSnapshot
 
 
-@asset(**declared("remittances"))
-def remittances(raw_documents: RawSnapshot, remittances_extracted: pd.DataFrame) -> Checked:
-    """Table 1 with ISO3 codes for the printed countries."""
-    yield from checked(
-        "remittances", harmonise.add_iso3(remittances_extracted, raw_documents.paths)
+def _with_iso3(table: printed_tables.PrintedTable) -> AssetsDefinition:
+    """A declared printed table whose labels name countries, with their ISO3 codes."""
+
+    @asset(
+        name=table.name,
+        ins={"as_printed": AssetIn(table.extracted_name)},
+        description=f"`{table.extracted_name}` with ISO3 codes for the printed countries.",
+        **declared(table.name),
     )
+    def with_iso3(raw_documents: RawSnapshot, as_printed: pd.DataFrame) -> Checked:
+        yield from checked(table.name, harmonise.add_iso3(as_printed, raw_documents.paths))
+
+    return with_iso3
+
+
+printed = [_with_iso3(d.table) for d in printed_tables.load_tables() if d.table.countries]
 
 
 @asset(**declared("roxham_road_claims"))
@@ -55,17 +66,19 @@ def event_actors(events: pd.DataFrame) -> Checked:
     yield from checked("event_actors", harmonise.actor_rows(events))
 
 
-@asset(**declared("countries"))
-def countries(
-    raw_documents: RawSnapshot,
-    remittances: pd.DataFrame,
-    roxham_road_claims: pd.DataFrame,
-    facts: pd.DataFrame,
-    memberships: pd.DataFrame,
-    event_actors: pd.DataFrame,
-) -> Checked:
+def _naming_countries() -> tuple[str, ...]:
+    """The published tables with an ISO3 country column, in the package's order."""
+    return tuple(
+        name
+        for name in published()
+        if name != "countries" and "country_iso3" in schemas.load(name).field_names
+    )
+
+
+@asset(ins={name: AssetIn(name) for name in _naming_countries()}, **declared("countries"))
+def countries(raw_documents: RawSnapshot, **tables: pd.DataFrame) -> Checked:
     """Every country the tables name: ISO3, short name, UN M49 region and sub-region, the
     spellings the sources use, and where the texts first name it."""
-    frames = [remittances, roxham_road_claims, facts, memberships, event_actors]
+    frames = [tables[name] for name in _naming_countries()]
     order = harmonise.document_order(raw_documents.documents)
     yield from checked("countries", harmonise.countries_table(frames, order))

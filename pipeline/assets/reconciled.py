@@ -14,31 +14,30 @@ from pipeline.reconcile import official_series as official_series
 from pipeline.sources.snapshot import RawSnapshot
 
 
-@asset(**declared("reconciliation"))
-def reconciliation(
-    raw_documents: RawSnapshot,
-    remittances: pd.DataFrame,
-    roxham_road_claims: pd.DataFrame,
-    roxham_road_totals: pd.DataFrame,
-    mexico_refugee_claims: pd.DataFrame,
-    resettlement_by_region: pd.DataFrame,
-    facts: pd.DataFrame,
-    memberships: pd.DataFrame,
-    rule_texts: pd.DataFrame,
-) -> Checked:
+def _read_from_the_text() -> tuple[str, ...]:
+    """The tables with a schema of the layers before this one: they read the raw text (the
+    published ones first, in the package's order: a number two rows publish is credited to
+    the first; then the series' tables, checked but not published). Reconciled tables compute
+    from these and read no number of their own; tables without a schema are intermediate
+    copies."""
+    loaded = load_assets_from_modules([extracted, harmonised])
+    earlier = {k.path[-1] for a in loaded if isinstance(a, AssetsDefinition) for k in a.keys}
+    checked_tables = declared_schemas() & earlier
+    order = [*published(), *sorted(declared_schemas() - set(published()))]
+    return tuple(name for name in order if name in checked_tables)
+
+
+@asset(
+    ins={name: AssetIn(name) for name in ("rule_texts", *_read_from_the_text())},
+    **declared("reconciliation"),
+)
+def reconciliation(raw_documents: RawSnapshot, **tables: pd.DataFrame) -> Checked:
     """Every reconciliation rule evaluated per scope: expected, observed, allowed band and
-    status (pass, fail, known-discrepancy)."""
-    tables = {
-        "memberships": memberships,
-        "remittances": remittances,
-        "roxham_road_claims": roxham_road_claims,
-        "roxham_road_totals": roxham_road_totals,
-        "mexico_refugee_claims": mexico_refugee_claims,
-        "resettlement_by_region": resettlement_by_region,
-        "facts": facts,
-        "texts": rule_texts,
-    }
-    frame = reconcile.reconcile(tables, reconcile.load_rules(), raw_documents.paths)
+    status (pass, fail, known-discrepancy). The rules read any table read from the text, by
+    name, and the compared texts as `texts`."""
+    readable = {name: tables[name] for name in _read_from_the_text()}
+    readable["texts"] = tables["rule_texts"]
+    frame = reconcile.reconcile(readable, reconcile.load_rules(), raw_documents.paths)
     yield from checked("reconciliation", frame)
 
 
@@ -63,19 +62,6 @@ def cross_checks(
     yield from checked(
         "cross_checks", official_series.compare(tables, comparisons, raw_documents.paths)
     )
-
-
-def _read_from_the_text() -> tuple[str, ...]:
-    """The tables with a schema of the layers before this one: they read the raw text (the
-    published ones first, in the package's order: a number two rows publish is credited to
-    the first; then the series' tables, checked but not published). Reconciled tables compute
-    from these and read no number of their own; tables without a schema are intermediate
-    copies."""
-    loaded = load_assets_from_modules([extracted, harmonised])
-    earlier = {k.path[-1] for a in loaded if isinstance(a, AssetsDefinition) for k in a.keys}
-    checked_tables = declared_schemas() & earlier
-    order = [*published(), *sorted(declared_schemas() - set(published()))]
-    return tuple(name for name in order if name in checked_tables)
 
 
 @asset(

@@ -34,7 +34,15 @@ from pipeline.sources.text import RawDocument
 DECLARATIONS = ROOTS.declarations_dir
 SOURCES = "sources"  # the folder of per-document declarations, under DECLARATIONS
 ORDER = "sources.yaml"  # the order in which the documents' folders are read
-KINDS = ("events", "facts", "memberships", "projects", "resettlement_by_region", "texts")
+KINDS = (
+    "events",
+    "facts",
+    "memberships",
+    "projects",
+    "resettlement_by_region",
+    "tables",
+    "texts",
+)
 
 
 @dataclass(frozen=True)
