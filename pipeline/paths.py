@@ -38,8 +38,14 @@ class Paths:
 
     @property
     def readme(self) -> Path:
-        """The repository README whose known-discrepancies block the build refreshes."""
+        """The repository README whose description and known discrepancies the build
+        refreshes."""
         return self.out_dir / "README.md"
+
+    @property
+    def citation(self) -> Path:
+        """The repository CITATION.cff whose abstract the build refreshes."""
+        return self.out_dir / "CITATION.cff"
 
 
 ROOTS = Paths.from_env()  # the roots of this process: the declarations' and schemas' defaults

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -38,6 +39,11 @@ from pipeline.errors import SourceError
 from pipeline.outcome import CheckOutcome
 from pipeline.paths import ROOTS
 from pipeline.strict_yaml import Declared
+
+# What the package writes where a source does not state something: never a guess.
+NOT_STATED = "not stated"
+# The counts a package description may name in braces ("{documents} documents").
+COUNTED = ("documents", "series", "tables")
 
 SCHEMA_DIR = ROOTS.schemas_dir
 SHARED_FIELDS_FILE = "_fields.yaml"
@@ -483,6 +489,23 @@ class Package(Declared):
         strict_yaml.once(resources, "resources")
         return resources
 
+    @field_validator("description")
+    @classmethod
+    def _counts_named(cls, description: str) -> str:
+        """Only the counts the package knows may be named in braces (a misspelt one is an
+        error here, not a KeyError at publishing)."""
+        named = {field for _, field, _, _ in string.Formatter().parse(description) if field}
+        if unknown := named - set(COUNTED):
+            raise ValueError(f"{sorted(unknown)} are no counts; known: {list(COUNTED)}")
+        return description
+
+    def described(self, documents: pd.DataFrame) -> str:
+        """The description with its counts, read from the package: the documents read for
+        their text, the series taken from a third party (their origin stated) and the tables."""
+        series = int((documents["taken_from"] != NOT_STATED).sum())
+        counts = {"documents": len(documents) - series, "series": series}
+        return self.description.format(**counts, tables=len(self.resources))
+
     @property
     def id(self) -> str:
         """The package version's identifier: a URN made of the package name and version
@@ -490,10 +513,11 @@ class Package(Declared):
         resolves nowhere: it names this version of this package, and is not a DOI."""
         return f"urn:{self.name}:{self.version}"
 
-    def metadata(self) -> dict[str, Any]:
-        """The package-level properties of datapackage.json, in the order they are written."""
+    def metadata(self, documents: pd.DataFrame) -> dict[str, Any]:
+        """The package-level properties of datapackage.json, in the order they are written, the
+        description's counts those of `documents` (the published `documents` table)."""
         dumped = self.model_dump(mode="json", exclude={"resources"})
-        return {"id": self.id, **dumped}
+        return {"id": self.id, **dumped, "description": self.described(documents)}
 
 
 # --- loading ---------------------------------------------------------------------------------

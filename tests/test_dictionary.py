@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 import pytest
+import yaml
 
 from pipeline import schemas
 from pipeline.package import dictionary, publish, read_back
@@ -63,21 +64,64 @@ def test_known_discrepancy_block_replaces_only_the_block():
     )
 
 
-def test_the_build_rewrites_the_readme_block_only_where_there_is_one(tmp_path):
+def test_the_build_rewrites_the_readme_blocks_only_where_there_are_some(tmp_path):
     reconciliation = read_back.read_table(REPO, "reconciliation")
     paths = Paths(raw_dir=REPO / "raw", out_dir=tmp_path)
-    paths.readme.write_text(
-        f"intro\n{dictionary.KNOWN_START}\nold\n{dictionary.KNOWN_END}\nrest\n", encoding="utf-8"
+    known, described = (
+        (dictionary.KNOWN_START, dictionary.KNOWN_END),
+        (dictionary.DESCRIPTION_START, dictionary.DESCRIPTION_END),
     )
-    assert dictionary.refresh_readme(paths.readme, reconciliation) is True
+    paths.readme.write_text(
+        f"{described[0]}\nold\n{described[1]}\nintro\n{known[0]}\nold\n{known[1]}\nrest\n",
+        encoding="utf-8",
+    )
+    assert dictionary.refresh_readme(paths.readme, "A package.", reconciliation) is True
     block = dictionary.known_discrepancies_markdown(reconciliation)
     assert "expected " in block
     assert paths.readme.read_text(encoding="utf-8") == (
-        f"intro\n{dictionary.KNOWN_START}\n{block}{dictionary.KNOWN_END}\nrest\n"
+        f"{described[0]}\nA package.\n{described[1]}\nintro\n{known[0]}\n{block}{known[1]}\nrest\n"
     )
     paths.readme.write_text("no block here\n", encoding="utf-8")
-    assert dictionary.refresh_readme(paths.readme, reconciliation) is False
+    assert dictionary.refresh_readme(paths.readme, "A package.", reconciliation) is False
     assert paths.readme.read_text(encoding="utf-8") == "no block here\n"
+
+
+def test_the_build_rewrites_the_citation_abstract_and_nothing_else(tmp_path):
+    citation = tmp_path / "CITATION.cff"
+    citation.write_text("title: T\nabstract: >-\n  Old text\n  on two lines.\nversion: 1.0.0\n")
+    assert dictionary.refresh_citation(citation, "New " * 30 + "text.") is True
+    text = citation.read_text()
+    assert text.startswith("title: T\nabstract: >-\n  New New") and text.endswith(
+        "version: 1.0.0\n"
+    )
+    assert all(len(line) <= 96 for line in text.splitlines())
+    assert " ".join(yaml.safe_load(text)["abstract"].split()) == "New " * 30 + "text."
+    citation.write_text("title: T\n")
+    assert dictionary.refresh_citation(citation, "New text.") is False
+
+
+def test_the_description_counts_documents_series_and_tables_from_the_package():
+    package = schemas.package().model_copy(
+        update={"description": "{documents} texts, {series} series, {tables} tables."}
+    )
+    documents = pd.DataFrame({"taken_from": ["not stated", "owner/repo x.csv", "not stated"]})
+    assert package.described(documents) == f"2 texts, 1 series, {len(package.resources)} tables."
+
+
+def test_a_count_the_package_does_not_know_is_refused():
+    declared = schemas.package().model_dump()
+    with pytest.raises(ValueError, match="are no counts"):
+        schemas.Package.model_validate({**declared, "description": "{documnets} documents"})
+
+
+def test_the_repository_texts_say_what_the_published_package_says():
+    """The README's description block and CITATION.cff's abstract are the descriptor's."""
+    description = json.loads((REPO / "datapackage.json").read_text("utf-8"))["description"]
+    readme = (REPO / "README.md").read_text("utf-8")
+    block = readme.split(dictionary.DESCRIPTION_START)[1].split(dictionary.DESCRIPTION_END)[0]
+    assert " ".join(block.split()) == description
+    citation = yaml.safe_load((REPO / "CITATION.cff").read_text("utf-8"))
+    assert " ".join(citation["abstract"].split()) == description
 
 
 def test_a_release_without_known_discrepancies_says_so():

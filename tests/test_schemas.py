@@ -138,7 +138,7 @@ def test_published_descriptor_has_the_derived_table_schemas():
 
 def test_package_metadata_is_the_published_descriptors():
     package = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
-    metadata = schemas.package().metadata()
+    metadata = schemas.package().metadata(read_back.read_table(REPO, "documents"))
     assert json.dumps(metadata) == json.dumps({key: package[key] for key in metadata})
 
 

@@ -1,5 +1,5 @@
-"""Published: the package written, validated and swapped in; then the README's list of known
-discrepancies."""
+"""Published: the package written, validated and swapped in; then the texts of the repository
+that describe it (README, CITATION.cff)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,12 @@ def data_package(paths: PathsResource, **tables: pd.DataFrame) -> Output[None]:
 
 
 @asset(deps=[data_package])
-def readme_known_discrepancies(paths: PathsResource, reconciliation: pd.DataFrame) -> None:
-    """Rewrites the list of known discrepancies in the repository README from the published
-    reconciliation (only after the package is published)."""
-    dictionary.refresh_readme(paths.paths.readme, reconciliation)
+def repository_texts(
+    paths: PathsResource, documents: pd.DataFrame, reconciliation: pd.DataFrame
+) -> None:
+    """Rewrites, only after the package is published, what the repository says of it: the
+    README's description of the package and list of known discrepancies, and CITATION.cff's
+    abstract (the description, its counts read from the package)."""
+    description = schemas.package().described(documents)
+    dictionary.refresh_readme(paths.paths.readme, description, reconciliation)
+    dictionary.refresh_citation(paths.paths.citation, description)

@@ -20,6 +20,7 @@ from pipeline import strict_yaml
 from pipeline.errors import SourceError
 from pipeline.extract import locate
 from pipeline.extract.facts import partial_date
+from pipeline.schemas import NOT_STATED
 from pipeline.sources.text import RawDocument
 
 GROUPS = "groups.yaml"
@@ -28,7 +29,6 @@ PROJECTS = "projects.yaml"
 # so that each is stated in the quote and lines the row cites; "not stated" (funder,
 # implementer, status) or empty (start, end) where those lines do not state it.
 CITED_GROUPS = ("start", "end", "funder", "implementer", "status")
-NOT_STATED = "not stated"
 
 # Between two names of a printed list: a comma (maybe with "and"), or "and".
 LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")

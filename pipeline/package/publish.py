@@ -65,7 +65,7 @@ def descriptor(package: schemas.Package, documents: pd.DataFrame, files: dict[st
     sources = [source(row) for row in documents.itertuples()]
     return {
         "$schema": PACKAGE_PROFILE,
-        **package.metadata(),
+        **package.metadata(documents),
         "sources": sources,
         "resources": resources,
     }

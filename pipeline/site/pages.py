@@ -11,11 +11,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline.package import read_back
+from pipeline.schemas import NOT_STATED
 from pipeline.site.charts import Chart, charts_for
 from pipeline.site.html import Html, el, join, page, render
 from pipeline.site.model import Document, LineRange, SiteData
 
-NOT_STATED = "not stated"
 ROOT, SUB = "", "../"  # relative path to the site's top, from the index and from sub-pages
 DATA_DIR = "data"  # where a site of its own holds the package and its exports
 LONG_TEXT = 80  # characters from which a cell is given a wide column

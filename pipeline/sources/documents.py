@@ -10,7 +10,8 @@ from collections.abc import Collection
 
 import pandas as pd
 
-NOT_STATED = "not stated"
+from pipeline.schemas import NOT_STATED
+
 ORIGIN_FIELDS = ("taken_from", "licence", "definition")
 
 
