@@ -114,6 +114,14 @@ def test_cells_follow_the_printed_header_not_the_declared_order():
     assert frame["wheat_t"].tolist() == [1200, 950]
 
 
+def test_rows_may_follow_the_header_without_a_blank_line():
+    packed = HARVEST.replace("(2020)\n\n", "")
+    declaration = HARVEST_TABLE.replace("in_header: '\\((?P<share_year>[0-9]{4})\\)'\n", "")
+    frame = printed_tables.parse(doc(packed), table(declaration))
+    assert frame["line_start"].tolist() == [5, 6]
+    assert "share_year" not in frame
+
+
 def test_year_rows_get_periods_from_the_caption_and_their_month_and_a_balance():
     frame = printed_tables.parse(doc(STOCKS), table(STOCKS_TABLE))
     assert frame["period_start"].tolist() == ["2018-03-01", "2019-01-01", "2020-01-01"]

@@ -157,13 +157,16 @@ def _header(
 ) -> tuple[int, list[CellColumn], dict[str, str]]:
     """The last line of the header, its cell columns in printed order and the groups of
     `in_header`. The header runs from the line starting with the label's heading to a blank
-    line."""
+    line or the first row."""
     heading = rf"^\s*{re.escape(table.label.printed)}(?:\s|$)"
     first = doc.find_line(
         heading, f"the header of {table.name} ('{table.label.printed} ...')", start=caption_line
     )
     last = first
-    while last < len(doc.lines) and doc.line(last + 1).strip():
+    while last < len(doc.lines) and (following := doc.line(last + 1).strip()):
+        label, _, cells = _split_row(following, table.label.cell)
+        if label and len(cells) == len(table.columns):
+            break  # the first row, printed right under the header
         last += 1
     text = " ".join(doc.line(n).strip() for n in range(first, last + 1))
     text = text.strip().removeprefix(table.label.printed)
