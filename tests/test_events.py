@@ -53,10 +53,49 @@ def table(documents) -> pd.DataFrame:
         ("the end of 2006", "2006", None, "year"),
         ("the winter of 2016", "2016", None, "year"),
         ("from March 2019 to June 2020", "2019-03", "2020-06", "month"),
+        ("early January 2020", "2020-01", None, "month"),
     ],
 )
 def test_each_date_form_is_read_as_printed(printed, start, end, precision):
     assert events.parse_date(printed) == events.EventDate(start, end, precision)
+
+
+@pytest.mark.parametrize("form", events.load_date_forms(), ids=lambda form: form.form)
+def test_every_declared_date_form_reads_its_example(form):
+    date = events.parse_date(form.example)
+    groups = set(re.compile(form.pattern).groupindex) | set(form.sets)
+    assert date.precision == (
+        "day" if "day" in groups else "month" if "month" in groups else "year"
+    )
+
+
+def test_a_date_form_is_declared_not_coded(tmp_path: Path):
+    (tmp_path / events.DATE_FORMS).write_text(
+        "forms:\n"
+        "- form: a quarter\n"
+        "  pattern: 'Q(?P<quarter>[1-4]) (?P<year>[0-9]{4})'\n"
+        "  example: Q3 2020\n"
+    )
+    with pytest.raises(SourceError, match="the groups of 'a quarter' are year, month and day"):
+        events.load_date_forms(tmp_path)
+    (tmp_path / events.DATE_FORMS).write_text(
+        "forms:\n"
+        "- form: a month's middle\n"
+        "  pattern: 'the middle of (?P<month>[A-Z][a-z]+) (?P<year>[0-9]{4})'\n"
+        "  example: the middle of May 2021\n"
+        "  sets: {day: 15}\n"
+    )
+    (form,) = events.load_date_forms(tmp_path)
+    assert form.read("the middle of May 2021") == "2021-05-15"
+    assert form.read("mid-May 2021") is None
+
+
+def test_a_date_form_whose_example_it_does_not_read_is_refused(tmp_path: Path):
+    (tmp_path / events.DATE_FORMS).write_text(
+        "forms:\n- form: fall\n  pattern: 'fall (?P<year>[0-9]{4})'\n  example: autumn 2020\n"
+    )
+    with pytest.raises(SourceError, match="does not match its pattern"):
+        events.load_date_forms(tmp_path)
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from pipeline import schemas, strict_yaml
 from pipeline.errors import SourceError
@@ -46,17 +46,52 @@ PRECISIONS: dict[int, Precision] = {1: "year", 2: "month", 3: "day"}  # by ISO p
 
 # "from 2016 to 2020", "2019 to 2020", "between 2022 and 2024": two dates of one interval.
 INTERVAL = re.compile(r"(?:[Ff]rom\s+|[Bb]etween\s+)?(?P<start>.+?)\s+(?:to|and)\s+(?P<end>.+)")
-# A qualifier of a year that keeps its precision ("late 2018" is a year, not a month), a
-# season or its end included ("the Spring of 2017", "the end of 2006").
-YEAR_PART = re.compile(
-    r"(?:late|early|mid|the\s+(?:end|[Ss]pring|[Ss]ummer|[Aa]utumn|[Ff]all|[Ww]inter)\s+of)"
-    r"[\s-]+(?P<year>[0-9]{4})"
-)
-LAST_DAY_OF_YEAR = re.compile(r"the last day of (?P<year>[0-9]{4})")
-# "July 1st, 2020", "Oct. 3rd 2008": month first, the day maybe an ordinal.
-MONTH_FIRST = re.compile(
-    r"(?P<month>[A-Za-z]+\.?)\s+(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>[0-9]{4})"
-)
+DATE_FORMS = "date_forms.yaml"  # the forms of a date besides a year, a month and a day
+
+
+class DateForm(strict_yaml.Declared):
+    """A form of a printed date (declarations/date_forms.yaml): the whole date matches
+    `pattern`, whose groups `year`, `month` (a name) and `day`, with `sets`, give the date and
+    its precision."""
+
+    form: str
+    pattern: str
+    sets: dict[Literal["month", "day"], int] = Field(default_factory=dict)
+    example: str
+
+    @model_validator(mode="after")
+    def _reads_its_example(self) -> DateForm:
+        groups = re.compile(self.pattern).groupindex
+        if "year" not in groups or not set(groups) <= {"year", "month", "day"}:
+            raise ValueError(f"the groups of {self.form!r} are year, month and day")
+        if not re.fullmatch(self.pattern, self.example):
+            raise ValueError(f"the example of {self.form!r} does not match its pattern")
+        return self
+
+    def read(self, printed: str) -> str | None:
+        """ISO 8601 of the precision of the date, if `printed` is in this form."""
+        match = re.fullmatch(self.pattern, printed)
+        if match is None:
+            return None
+        parts: dict[str, str | int] = {k: v for k, v in match.groupdict().items() if v}
+        for implied, value in self.sets.items():
+            parts[implied] = value
+        iso = str(parts["year"])
+        if "month" in parts:
+            month = parts["month"]
+            iso += f"-{month if isinstance(month, int) else numbers.month_number(month):02d}"
+        if "day" in parts:
+            iso += f"-{int(parts['day']):02d}"
+        return iso
+
+
+class DateForms(strict_yaml.Declared):
+    forms: list[DateForm]
+
+
+@cache
+def load_date_forms(root: Path = locate.DECLARATIONS) -> tuple[DateForm, ...]:
+    return tuple(strict_yaml.load(DateForms, root / DATE_FORMS).forms)
 
 
 # Words for numbers that a description may not hold (no date or number in a description):
@@ -147,13 +182,9 @@ class EventDate:
 def _point(printed: str) -> str:
     """One date as printed -> ISO 8601 of its precision; ValueError if no date."""
     text = re.sub(r"</?sup>", "", printed).strip()
-    if m := YEAR_PART.fullmatch(text):
-        return m["year"]
-    if m := LAST_DAY_OF_YEAR.fullmatch(text):
-        return f"{m['year']}-12-31"
-    if m := MONTH_FIRST.fullmatch(text):
-        text = f"{m['day']} {m['month']} {m['year']}"
-    iso = partial_date(text.replace(".", ""))
+    iso = next(filter(None, (form.read(text) for form in load_date_forms())), None)
+    if iso is None:
+        iso = partial_date(text.replace(".", ""))
     if iso.count("-") == 2:
         dt.date.fromisoformat(iso)  # "32 December" is no day: ValueError
     return iso
