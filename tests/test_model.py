@@ -239,7 +239,8 @@ def test_a_name_other_than_the_file_name_is_refused(schema_copy):
 
 def test_a_listed_resource_without_schema_file_is_refused(schema_copy):
     message = load_error(schema_copy, "_package.yaml", "  - facts\n", "  - fact\n", schemas.package)
-    assert "key 'resources.7' to name a schema file (fact.yaml)" in message, message
+    index = schemas.package().resources.index("facts")
+    assert f"key 'resources.{index}' to name a schema file (fact.yaml)" in message, message
 
 
 def test_a_resource_listed_twice_is_refused(schema_copy):
