@@ -1,11 +1,19 @@
 """Cross-checks of the paper against independent series: the sums follow the series, a change in
-a series changes the cross-check, a period that cannot be aligned is published as bounds, and
-what cannot be computed (a missing month or year, an unmapped region, a misspelt declaration)
-stops the build naming the file and the line or key."""
+a series changes the cross-checks that count it, a period that cannot be aligned is published as
+bounds, and what cannot be computed (a missing month or year, an unmapped region, a misspelt
+declaration) stops the build naming the file and the line or key.
+
+No comparison, series, region or value of the sources is written here: the tests of the real data
+iterate over the declarations (pipeline/declarations/cross_checks.yaml); the mechanisms are
+tested on small tables and declarations written here."""
 
 from __future__ import annotations
 
+import calendar
+import copy
+import csv
 import datetime as dt
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,14 +24,15 @@ import yaml
 from pipeline import graph
 from pipeline.errors import SourceError
 from pipeline.reconcile import official_series
+from pipeline.reconcile.official_series import Comparison, Origins
 from pipeline.sources import snapshot
 from pipeline.sources.documents import NOT_STATED, documents_table
 from tests.conftest import run_build
 
-RCMP_FILE = "rcmp_interceptions_monthly_2017_2020.csv"
-UNHCR_FILE = "unhcr_resettlement_arrivals_to_canada_by_origin_2015_2020.csv"
-ROXHAM = "roxham_road.claims_vs_rcmp_quebec"
-REGIONS = "resettlement.region_vs_unhcr"
+DECLARED = official_series.load_cross_checks()
+COMPARISONS = DECLARED.comparisons
+MAPPING = DECLARED.region_mapping
+SERIES = sorted({comparison.series.table for comparison in COMPARISONS})
 
 
 @pytest.fixture(scope="module")
@@ -31,76 +40,182 @@ def tables(documents_snapshot) -> dict[str, pd.DataFrame]:
     return graph.materialize(documents_snapshot)
 
 
-def edit_raw(raw_dir: Path, file_name: str, edit: Callable[[list[str]], list[str]]) -> None:
-    """Edit the lines of a raw file, then record the snapshot again (an intended change)."""
-    path = raw_dir / file_name
-    lines = path.read_text(encoding="utf-8").split("\n")
-    path.write_text("\n".join(edit(lines)), encoding="utf-8")
-    snapshot.record(raw_dir)
-
-
-def with_count(line: str, count: int) -> str:
-    """A CSV record with its last cell (the count) replaced."""
-    return line.rsplit(",", 1)[0] + f",{count}"
-
-
 def rows_of(frame: pd.DataFrame, check_id: str) -> pd.DataFrame:
     return frame[frame["check_id"] == check_id].set_index("scope")
 
 
-def months_of(row: pd.Series) -> list[tuple[int, int]]:
-    start, end = (dt.date.fromisoformat(row[c]) for c in ("period_start", "period_end"))
-    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
-    return [(m // 12, m % 12 + 1) for m in range(first, last + 1)]
+# --- what a comparison counts, read again from the declarations ---------------------------------
+
+
+def paper_rows(comparison: Comparison, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The paper's rows behind each scope of a comparison: one per row key, or all rows."""
+    frame = tables[comparison.paper.resource]
+    key = comparison.paper.each_row_by
+    if key is None:
+        return {"all": frame}
+    return {str(value): rows for value, rows in frame.groupby(key, sort=False)}
+
+
+def origins_of(comparison: Comparison, scope: str) -> Origins | None:
+    """The group of origins a scope sums (None: every origin)."""
+    if comparison.series.origins == "paper_region":
+        return next(group for group in MAPPING.regions if group.paper_region == scope)
+    return MAPPING.unexplained if comparison.series.origins == "unexplained" else None
+
+
+def series_rows(comparison: Comparison, scope: str, tables: dict) -> pd.DataFrame:
+    """The rows of the series a scope sums: those `where` selects, of its origins."""
+    frame = tables[comparison.series.table]
+    for column, value in comparison.series.where.items():
+        frame = frame[frame[column] == value]
+    group = origins_of(comparison, scope)
+    if group is None:
+        return frame
+    region = frame[MAPPING.region_column]
+    without = region.isna() & frame[MAPPING.origin_column].isin(group.without_region)
+    return frame[region.isin(group.regions) | without]
+
+
+def days_of(row: pd.Series, unit: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of the calendar unit (month or year) of a series row."""
+    year = int(row["year"])
+    if unit == "year":
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    month = int(row["month"])
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_of(paper: pd.DataFrame) -> tuple[dt.date, dt.date]:
+    start, end = (paper[column].drop_duplicates() for column in ("period_start", "period_end"))
+    assert len(start) == len(end) == 1
+    return dt.date.fromisoformat(start.iloc[0]), dt.date.fromisoformat(end.iloc[0])
+
+
+def whole_units(start: dt.date, end: dt.date, unit: str) -> bool:
+    """Whether a period is whole months (or years): it aligns with the series."""
+    first = start.day == 1 and (unit == "month" or start.month == 1)
+    last = end.day == calendar.monthrange(end.year, end.month)[1]
+    return first and last and (unit == "month" or end.month == 12)
+
+
+def raw_lines(published: str) -> dict[str, set[int]]:
+    """{raw file: line numbers} of a published list of lines ('raw/x.csv:5-13,18; raw/y.csv:2')."""
+    lines: dict[str, set[int]] = {}
+    for part in published.split("; "):
+        path, _, spans = part.rpartition(":")
+        for span in spans.split(","):
+            first, _, last = span.partition("-")
+            lines.setdefault(path, set()).update(range(int(first), int(last or first) + 1))
+    return lines
+
+
+def raw_path(table: pd.DataFrame, documents: dict) -> str:
+    """The raw file a table was read from."""
+    (document_id,) = table["document_id"].unique()
+    return documents[document_id].path
+
+
+def edit_csv(
+    raw_dir: Path, path: str, change: Callable[[int, dict[str, str]], dict[str, str] | None]
+) -> None:
+    """Edit each record of a raw CSV file (`change`, given its line and its cells, returns them
+    changed, or None to drop the record), then record the snapshot again (an intended change)."""
+    file = raw_dir / Path(path).name
+    header, *records = file.read_text(encoding="utf-8").split("\n")
+    columns = next(csv.reader([header]))
+    kept = [header]
+    for number, record in enumerate(records, start=2):
+        if not record:
+            kept.append(record)
+            continue
+        cells = dict(zip(columns, next(csv.reader([record])), strict=True))
+        changed = change(number, dict(cells))
+        if changed == cells:
+            kept.append(record)
+        elif changed is not None:
+            line = io.StringIO()
+            csv.writer(line, lineterminator="").writerow([changed[c] for c in columns])
+            kept.append(line.getvalue())
+    file.write_text("\n".join(kept), encoding="utf-8")
+    snapshot.record(raw_dir)
+
+
+def a_counted_record(series: str, tables: dict) -> pd.Series:
+    """The last record of a series that a published cross-check counts."""
+    published = tables["cross_checks"]
+    counting = [c.check_id for c in COMPARISONS if c.series.table == series]
+    path_lines = published[published["check_id"].isin(counting)]["independent_lines"]
+    counted = set().union(*(n for lines in path_lines for n in raw_lines(lines).values()))
+    frame = tables[series]
+    return frame[frame["line_start"] == max(counted)].iloc[0]
 
 
 # --- the published rows ------------------------------------------------------------------------
 
 
-def test_roxham_road_rows_sum_the_quebec_months_of_each_period(tables):
-    published = rows_of(tables["cross_checks"], ROXHAM)
-    rcmp = tables["rcmp_interceptions"]
-    quebec = rcmp[rcmp["province"] == "Quebec"].set_index(["year", "month"])
-    for _, paper in tables["roxham_road_totals"].iterrows():
-        row = published.loc[str(paper["year"])]
-        expected = sum(quebec.loc[month, "rcmp_interceptions"] for month in months_of(paper))
-        assert row["independent_value"] == expected
-        assert row["independent_lower"] == row["independent_upper"] == expected
-        assert row["difference"] == paper["total_claims"] - expected
-        assert row["status"] in ("within", "outside")
+@pytest.mark.parametrize("comparison", COMPARISONS, ids=lambda c: c.check_id)
+def test_each_row_sums_the_series_over_the_paper_period(comparison, tables):
+    """The lower bound sums the units wholly inside the paper row's period, the upper bound
+    those overlapping it; a period of whole units is exact, otherwise it is bounds."""
+    published = rows_of(tables["cross_checks"], comparison.check_id)
+    papers = paper_rows(comparison, tables)
+    assert list(published.index) == list(papers)
+    unit, value = comparison.series.calendar, comparison.series.value
+    for scope, paper in papers.items():
+        row = published.loc[scope]
+        start, end = period_of(paper)
+        assert row["paper_value"] == paper[comparison.paper.value].iloc[0]
+        series = series_rows(comparison, scope, tables)
+        days = [days_of(record, unit) for _, record in series.iterrows()]
+        inside = [first >= start and last <= end for first, last in days]
+        overlapping = [first <= end and last >= start for first, last in days]
+        assert row["independent_lower"] == series.loc[inside, value].sum()
+        assert row["independent_upper"] == series.loc[overlapping, value].sum()
+        if whole_units(start, end, unit):
+            assert row["independent_value"] == row["independent_lower"]
+            assert row["independent_lower"] == row["independent_upper"]
+            assert row["difference"] == row["paper_value"] - row["independent_value"]
+            assert row["status"] in (official_series.WITHIN, official_series.OUTSIDE)
+        else:
+            assert pd.isna(row["independent_value"])
+            assert row["status"] in (official_series.BOUNDS_CONTAIN, official_series.BOUNDS_EXCLUDE)
         assert (row["document_id"], row["line_start"]) == (
-            "working_paper_2020",
-            paper["line_start"],
+            paper["document_id"].iloc[0],
+            paper["line_start"].min(),
         )
-
-
-def test_resettlement_rows_are_bounds_from_whole_years(tables):
-    published = tables["cross_checks"]
-    arrivals = tables["unhcr_resettlement_arrivals"]
-    paper = tables["resettlement_by_region"].iloc[0]
-    start, end = (dt.date.fromisoformat(paper[c]) for c in ("period_start", "period_end"))
-    inside = arrivals[(arrivals["year"] >= start.year) & (arrivals["year"] < end.year)]
-    overlapping = arrivals[arrivals["year"].between(start.year, end.year)]
-    total = published[published["check_id"] == "resettlement.total_vs_unhcr"].iloc[0]
-    assert pd.isna(total["independent_value"])
-    assert total["independent_lower"] == inside["resettlement_arrivals"].sum()
-    assert total["independent_upper"] == overlapping["resettlement_arrivals"].sum()
-    resettlement = published[published["check_id"].str.startswith("resettlement.")]
-    assert set(resettlement["status"]) <= {"bounds-contain", "bounds-exclude"}
+        selection = row["independent_selection"]
+        assert all(f"{c} = {v}" in selection for c, v in comparison.series.where.items())
+        group = origins_of(comparison, scope)
+        assert group is None or all(region in selection for region in group.regions)
 
 
 def test_regions_and_remainder_partition_the_series(tables):
-    """The paper's regions and its remainder are mapped to UNHCR origins that do not overlap and
-    together cover the series: their upper bounds add up to the total's."""
-    published = tables["cross_checks"].set_index("check_id")
-    parts = published.loc[[REGIONS, "resettlement.unexplained_vs_unhcr_other_origins"]]
-    total = published.loc["resettlement.total_vs_unhcr"]
-    assert parts["independent_upper"].sum() == total["independent_upper"]
-    assert parts["independent_lower"].sum() == total["independent_lower"]
-    regions = rows_of(tables["cross_checks"], REGIONS)
-    assert set(regions.index) == set(tables["resettlement_by_region"]["region"])
-    sub_saharan = regions.loc["Sub-Saharan Africa", "independent_selection"]
-    assert sub_saharan == "UNHCR regions Eastern and Southern Africa + West and Central Africa"
+    """The paper's regions and its remainder are mapped to origins of the series that do not
+    overlap and together cover it: their bounds add up to those of all origins."""
+    frame = tables[MAPPING.series]
+    region = frame[MAPPING.region_column]
+    groups = [*MAPPING.regions, MAPPING.unexplained]
+    times = sum(
+        region.isin(g.regions)
+        | (region.isna() & frame[MAPPING.origin_column].isin(g.without_region))
+        for g in groups
+    )
+    assert (times == 1).all()
+    published = tables["cross_checks"]
+    on_series = [c for c in COMPARISONS if c.series.table == MAPPING.series]
+    compared = 0
+    for whole in (c for c in on_series if c.series.origins == "all"):
+        parts = [
+            c.check_id
+            for c in on_series
+            if c.series.origins != "all" and c.paper.resource == whole.paper.resource
+        ]
+        summed = published[published["check_id"].isin(parts)]
+        total = rows_of(published, whole.check_id)
+        for bound in ("independent_lower", "independent_upper"):
+            assert summed[bound].sum() == total[bound].sum()
+        compared += bool(parts)
+    assert compared  # the declarations set a whole against its parts
 
 
 def test_a_figure_outside_its_tolerance_is_published_not_a_failure(tables):
@@ -113,46 +228,33 @@ def test_a_figure_outside_its_tolerance_is_published_not_a_failure(tables):
 # --- changes in the series ---------------------------------------------------------------------
 
 
-def test_a_changed_rcmp_value_changes_its_cross_check(raw_copy, tables):
-    rcmp = tables["rcmp_interceptions"]
-    period = tables["roxham_road_totals"].iloc[1]
-    record = rcmp[
-        (rcmp["province"] == "Quebec")
-        & (rcmp["year"] == period["year"])
-        & (rcmp["month"] == months_of(period)[0][1])
-    ].iloc[0]
-    line, count = int(record["line_start"]), int(record["rcmp_interceptions"])
+@pytest.mark.parametrize("series", SERIES)
+def test_a_changed_series_value_moves_the_bounds_that_count_it(series, raw_copy, tables, documents):
+    """One more in a record of the series: every bound that counts it (its line) moves by one,
+    the lower one only when the record's unit is inside the period; nothing else moves."""
+    record = a_counted_record(series, tables)
+    path, line = raw_path(tables[series], documents), int(record["line_start"])
+    (value,) = {c.series.value for c in COMPARISONS if c.series.table == series}
 
-    def plus_one(lines: list[str]) -> list[str]:
-        lines[line - 1] = with_count(lines[line - 1], count + 1)
-        return lines
+    def plus_one(number: int, cells: dict[str, str]) -> dict[str, str]:
+        if number == line:
+            cells[value] = str(int(cells[value]) + 1)
+        return cells
 
-    edit_raw(raw_copy, RCMP_FILE, plus_one)
-    after = rows_of(graph.materialize(snapshot.take(raw_copy))["cross_checks"], ROXHAM)
-    before = rows_of(tables["cross_checks"], ROXHAM)
-    scope = str(period["year"])
-    assert after.loc[scope, "independent_value"] == before.loc[scope, "independent_value"] + 1
-    assert after.loc[scope, "difference"] == before.loc[scope, "difference"] - 1
-    others = [s for s in before.index if s != scope]
-    pd.testing.assert_frame_equal(after.loc[others], before.loc[others])
-
-
-def test_a_changed_unhcr_value_in_the_partial_year_moves_only_the_upper_bound(raw_copy, tables):
-    arrivals = tables["unhcr_resettlement_arrivals"]
-    last_year = dt.date.fromisoformat(tables["resettlement_by_region"].iloc[0]["period_end"]).year
-    record = arrivals[arrivals["year"] == last_year].iloc[0]
-    line, count = int(record["line_start"]), int(record["resettlement_arrivals"])
-
-    def plus_ten(lines: list[str]) -> list[str]:
-        lines[line - 1] = with_count(lines[line - 1], count + 10)
-        return lines
-
-    edit_raw(raw_copy, UNHCR_FILE, plus_ten)
-    after = graph.materialize(snapshot.take(raw_copy))["cross_checks"].set_index("check_id")
-    before = tables["cross_checks"].set_index("check_id")
-    total = "resettlement.total_vs_unhcr"
-    assert after.loc[total, "independent_upper"] == before.loc[total, "independent_upper"] + 10
-    assert after.loc[total, "independent_lower"] == before.loc[total, "independent_lower"]
+    edit_csv(raw_copy, path, plus_one)
+    after = graph.materialize(snapshot.take(raw_copy))["cross_checks"]
+    before = tables["cross_checks"]
+    calendars = {c.check_id: c.series.calendar for c in COMPARISONS}
+    for (_, old), (_, new) in zip(before.iterrows(), after.iterrows(), strict=True):
+        counted = line in raw_lines(old["independent_lines"]).get(path, set())
+        inside = False
+        if counted:
+            first, last = days_of(record, calendars[old["check_id"]])
+            start, end = (dt.date.fromisoformat(old[f"paper_period_{e}"]) for e in ("start", "end"))
+            inside = first >= start and last <= end
+        assert new["independent_upper"] == old["independent_upper"] + counted
+        assert new["independent_lower"] == old["independent_lower"] + inside
+        assert new["paper_value"] == old["paper_value"]
 
 
 # --- alignment --------------------------------------------------------------------------------
@@ -198,8 +300,9 @@ def synthetic(period_end: str, counts: dict[int, int]) -> dict[str, pd.DataFrame
     return {"paper_table": paper, "series_table": series}
 
 
-def yearly_comparison(relative_pct: float) -> official_series.CrossChecks:
-    declaration = {
+def small_declarations(relative_pct: float = 0) -> dict:
+    """Declarations comparing the synthetic paper figure with the synthetic yearly series."""
+    return {
         "tolerances": {"t": {"relative_pct": relative_pct, "reason": "a test"}},
         "comparisons": [
             {
@@ -219,7 +322,10 @@ def yearly_comparison(relative_pct: float) -> official_series.CrossChecks:
             "unexplained": {"without_region": ["Stateless"], "note": "a test"},
         },
     }
-    return official_series.CrossChecks.model_validate(declaration)
+
+
+def yearly_comparison(relative_pct: float) -> official_series.CrossChecks:
+    return official_series.CrossChecks.model_validate(small_declarations(relative_pct))
 
 
 def test_a_period_that_cannot_be_aligned_is_published_as_bounds():
@@ -259,106 +365,116 @@ def test_an_aligned_period_is_exact_and_the_tolerance_sets_the_status():
 # --- what stops the build ----------------------------------------------------------------------
 
 
-def test_a_bad_csv_row_stops_the_build_naming_file_and_line(raw_copy, tmp_path):
-    line = 40
+@pytest.mark.parametrize("series", SERIES)
+def test_a_bad_csv_record_stops_the_build_naming_file_and_line(
+    series, raw_copy, tmp_path, tables, documents
+):
+    path, line = (
+        raw_path(tables[series], documents),
+        int(a_counted_record(series, tables)["line_start"]),
+    )
+    (value,) = {c.series.value for c in COMPARISONS if c.series.table == series}
 
-    def bad_count(lines: list[str]) -> list[str]:
-        lines[line - 1] = with_count(lines[line - 1], 0) + "x"
-        return lines
+    def bad_count(number: int, cells: dict[str, str]) -> dict[str, str]:
+        if number == line:
+            cells[value] = "0x"
+        return cells
 
-    edit_raw(raw_copy, UNHCR_FILE, bad_count)
+    edit_csv(raw_copy, path, bad_count)
     out = tmp_path / "out"
     out.mkdir()
     result = run_build(raw_copy, out)
     assert result.returncode != 0
-    assert f"raw/{UNHCR_FILE}:{line}: expected resettlement_arrivals" in result.stderr
+    assert f"{path}:{line}: expected {value}" in result.stderr
     assert not (out / "datapackage.json").exists()
 
 
-def test_a_missing_month_stops_the_build(raw_copy, tables):
-    rcmp = tables["rcmp_interceptions"]
-    period = tables["roxham_road_totals"].iloc[2]
-    year, month = months_of(period)[-1]
-    record = rcmp[
-        (rcmp["province"] == "Quebec") & (rcmp["year"] == year) & (rcmp["month"] == month)
-    ].iloc[0]
-    line = int(record["line_start"])
-    edit_raw(raw_copy, RCMP_FILE, lambda lines: lines[: line - 1] + lines[line:])
+@pytest.mark.parametrize("series", SERIES)
+def test_a_missing_unit_of_the_period_stops_the_build(series, raw_copy, tables, documents):
+    """The records of the last month (or year) of a compared period are removed."""
+    comparison = next(c for c in COMPARISONS if c.series.table == series)
+    end = period_of(next(iter(paper_rows(comparison, tables).values())))[1]
+    unit = comparison.series.calendar
+    where = comparison.series.where
+
+    def of_that_unit(_: int, cells: dict[str, str]) -> dict[str, str] | None:
+        same = int(cells["year"]) == end.year and (
+            unit == "year" or int(cells["month"]) == end.month
+        )
+        return None if same and all(cells[c] == v for c, v in where.items()) else cells
+
+    edit_csv(raw_copy, raw_path(tables[series], documents), of_that_unit)
     with pytest.raises(SourceError) as error:
         graph.materialize(snapshot.take(raw_copy))
-    assert error.value.path == f"raw/{RCMP_FILE}"
-    assert f"a record for {year}-{month:02d}, province Quebec" in error.value.expected
+    assert error.value.path == raw_path(tables[series], documents)
+    label = str(end.year) if unit == "year" else f"{end.year}-{end.month:02d}"
+    chosen = "".join(f", {column} {value}" for column, value in where.items())
+    assert f"a record for {label}{chosen}" in error.value.expected
 
 
-def test_a_missing_year_stops_the_build(raw_copy, tables):
-    end = dt.date.fromisoformat(tables["resettlement_by_region"].iloc[0]["period_end"])
-    edit_raw(
-        raw_copy, UNHCR_FILE, lambda lines: [x for x in lines if not x.startswith(f"{end.year},")]
-    )
-    with pytest.raises(SourceError, match=rf"^raw/{UNHCR_FILE}: expected a record for {end.year}:"):
-        graph.materialize(snapshot.take(raw_copy))
-
-
-def test_an_unmapped_series_region_stops_the_build_naming_its_line(raw_copy, tables):
-    arrivals = tables["unhcr_resettlement_arrivals"]
-    region = "Europe"
-    first = int(arrivals[arrivals["unhcr_region_of_origin"] == region]["line_start"].min())
+def test_an_unmapped_series_region_stops_the_build_naming_its_line(raw_copy, tables, documents):
+    frame = tables[MAPPING.series]
+    region = next(r for group in [*MAPPING.regions, MAPPING.unexplained] for r in group.regions)
+    first = int(frame[frame[MAPPING.region_column] == region]["line_start"].min())
     renamed = "Somewhere Else"
-    edit_raw(
-        raw_copy,
-        UNHCR_FILE,
-        lambda lines: [x.replace(f",{region},", f",{renamed},") for x in lines],
-    )
+
+    def rename(_: int, cells: dict[str, str]) -> dict[str, str]:
+        if cells[MAPPING.region_column] == region:
+            cells[MAPPING.region_column] = renamed
+        return cells
+
+    edit_csv(raw_copy, raw_path(frame, documents), rename)
     with pytest.raises(SourceError) as error:
         graph.materialize(snapshot.take(raw_copy))
-    assert (error.value.path, error.value.line) == (f"raw/{UNHCR_FILE}", first)
+    assert (error.value.path, error.value.line) == (raw_path(frame, documents), first)
     assert error.value.found == renamed and "region_mapping" in error.value.expected
 
 
-def declarations_with(tmp_path: Path, change: Callable[[dict], None]) -> Path:
-    data = yaml.safe_load(official_series.CROSS_CHECKS.read_text(encoding="utf-8"))
-    change(data)
+def declarations_file(tmp_path: Path, data: dict) -> Path:
     path = tmp_path / "cross_checks.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
 
 
-def test_a_paper_region_without_a_mapping_stops_the_build(tmp_path, tables):
-    def unmap_asia(data: dict) -> None:
-        mapping = data["region_mapping"]
-        asia = next(g for g in mapping["regions"] if g["paper_region"] == "Asia-Pacific")
-        mapping["regions"].remove(asia)
-        mapping["unexplained"]["regions"] += asia["regions"]  # the series stays covered
-
-    path = declarations_with(tmp_path, unmap_asia)
-    declarations = official_series.load_cross_checks(path)
+def test_a_paper_region_without_a_mapping_stops_the_build(tmp_path, tables, documents):
+    data = yaml.safe_load(official_series.CROSS_CHECKS.read_text(encoding="utf-8"))
+    mapping = data["region_mapping"]
+    unmapped = mapping["regions"].pop(0)
+    mapping["unexplained"]["regions"] = [
+        *mapping["unexplained"].get("regions", []),
+        *unmapped["regions"],  # the series stays covered
+    ]
+    path = declarations_file(tmp_path, data)
+    by_region = next(c for c in COMPARISONS if c.series.origins == "paper_region")
+    paper = paper_rows(by_region, tables)[unmapped["paper_region"]]
+    paths = snapshot.paths_of(documents)
     with pytest.raises(SourceError) as error:
-        official_series.compare(tables, declarations, {"working_paper_2020": "raw/paper.txt"}, path)
+        official_series.compare(tables, official_series.load_cross_checks(path), paths, path)
     assert error.value.path == str(path)
-    assert "a region_mapping entry for the paper's region 'Asia-Pacific' (raw/paper.txt:" in (
-        error.value.expected
+    where = f"{paths[paper['document_id'].iloc[0]]}:{paper['line_start'].iloc[0]}"
+    assert error.value.expected == (
+        f"a region_mapping entry for the paper's region {unmapped['paper_region']!r} ({where})"
     )
+
+
+def first_comparison(data: dict) -> dict:
+    return data["comparisons"][0]
 
 
 MISSPELT = {
     "a comparison": (
-        lambda d: d["comparisons"][0].update(descripton="x"),
+        lambda d: first_comparison(d).update(descripton="x"),
         "comparisons.0.descripton",
     ),
     "a paper figure": (
-        lambda d: d["comparisons"][0]["paper"].update(
-            each_row=d["comparisons"][0]["paper"].pop("each_row_by")
-        ),
+        lambda d: first_comparison(d)["paper"].update(each_row="region"),
         "comparisons.0.paper.each_row",
     ),
     "a series": (
-        lambda d: d["comparisons"][1]["series"].update(orgins="all"),
-        "comparisons.1.series.orgins",
+        lambda d: first_comparison(d)["series"].update(orgins="all"),
+        "comparisons.0.series.orgins",
     ),
-    "a tolerance": (
-        lambda d: d["tolerances"]["resettlement_records"].update(reasons="x"),
-        "tolerances.resettlement_records.reasons",
-    ),
+    "a tolerance": (lambda d: d["tolerances"]["t"].update(reasons="x"), "tolerances.t.reasons"),
     "a region group": (
         lambda d: d["region_mapping"]["regions"][0].update(region=["x"]),
         "region_mapping.regions.0.region",
@@ -366,42 +482,54 @@ MISSPELT = {
 }
 
 
+def changed_declarations(tmp_path: Path, change: Callable[[dict], object]) -> Path:
+    data = copy.deepcopy(small_declarations())
+    change(data)
+    return declarations_file(tmp_path, data)
+
+
 @pytest.mark.parametrize("case", sorted(MISSPELT))
 def test_a_misspelt_key_is_refused_naming_file_and_key(case, tmp_path):
     change, key = MISSPELT[case]
-    path = declarations_with(tmp_path, change)
+    path = changed_declarations(tmp_path, change)
     with pytest.raises(SourceError) as error:
         official_series.load_cross_checks(path)
     assert error.value.path == str(path)
     assert f"(key {key!r})" in error.value.expected and error.value.found == "an unknown key"
 
 
+def by_region(data: dict, table: str = "series_table") -> None:
+    """The small comparison made one per paper region, on `table`."""
+    first_comparison(data)["paper"]["each_row_by"] = "region"
+    first_comparison(data)["series"].update(origins="paper_region", table=table)
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        (lambda d: d["comparisons"][0].update(tolerance="lax"), "tolerance 'lax' is not one of"),
-        (lambda d: d["comparisons"][0]["series"].update(calendar="week"), "'month' or 'year'"),
+        (lambda d: first_comparison(d).update(tolerance="lax"), "tolerance 'lax' is not one of"),
+        (lambda d: first_comparison(d)["series"].update(calendar="week"), "'month' or 'year'"),
         (
-            lambda d: d["region_mapping"]["unexplained"]["regions"].append("Europe"),
-            "series regions listed more than once: Europe",
+            lambda d: d["region_mapping"]["unexplained"].update(regions=["R"]),
+            "series regions listed more than once: R",
         ),
         (
-            lambda d: d["comparisons"][2]["paper"].pop("each_row_by"),
+            lambda d: first_comparison(d)["series"].update(origins="paper_region"),
             "paper_region needs paper.each_row_by",
         ),
         (
-            lambda d: d["region_mapping"]["unexplained"].update(regions=[], without_region=[]),
+            lambda d: d["region_mapping"]["unexplained"].update(without_region=[]),
             "a group needs regions or without_region",
         ),
         (
-            lambda d: d["comparisons"][2]["series"].update(table="rcmp_interceptions"),
+            lambda d: by_region(d, "other_table"),
             r"series.origins paper_region needs the series of region_mapping "
-            r"\(unhcr_resettlement_arrivals\), not rcmp_interceptions",
+            r"\(series_table\), not other_table",
         ),
     ],
 )
 def test_inconsistent_declarations_are_refused(tmp_path, change, problem):
-    path = declarations_with(tmp_path, change)
+    path = changed_declarations(tmp_path, change)
     with pytest.raises(SourceError, match=problem):
         official_series.load_cross_checks(path)
 
@@ -410,23 +538,22 @@ def test_inconsistent_declarations_are_refused(tmp_path, change, problem):
     ("change", "expected"),
     [
         (
-            lambda d: d["comparisons"][0]["series"].update(table="rcmp_interception"),
+            lambda d: first_comparison(d)["series"].update(table="series_tabel"),
             "expected key 'series.table' to name a table cross-checked",
         ),
         (
-            lambda d: d["comparisons"][0]["series"].update(where={"provnce": "Quebec"}),
-            "expected a field of rcmp_interceptions in series.where; found 'provnce'",
+            lambda d: first_comparison(d)["series"].update(where={"regoin": "R"}),
+            "expected a field of series_table in series.where; found 'regoin'",
         ),
         (
-            lambda d: d["comparisons"][1]["paper"].update(value="total_resettle"),
-            "expected a field of resettlement_by_region",
+            lambda d: first_comparison(d)["paper"].update(value="resettle"),
+            "expected a field of paper_table",
         ),
     ],
 )
-def test_a_declared_table_or_field_that_does_not_exist_stops_the_build(
-    tmp_path, tables, change, expected
-):
-    path = declarations_with(tmp_path, change)
+def test_a_declared_table_or_field_that_does_not_exist_stops_the_build(tmp_path, change, expected):
+    path = changed_declarations(tmp_path, change)
+    tables = synthetic("2017-12-31", {2016: 50, 2017: 45})
     with pytest.raises(SourceError, match=expected) as error:
         official_series.compare(tables, official_series.load_cross_checks(path), {}, path)
     assert error.value.path.startswith(str(path))
@@ -437,7 +564,7 @@ def test_a_declared_table_or_field_that_does_not_exist_stops_the_build(
 
 def test_documents_publish_the_origin_of_the_series_and_not_stated_otherwise(tables):
     documents = tables["documents"].set_index("document_id")
-    series_ids = {"rcmp_interceptions_2017_2020", "unhcr_resettlement_2015_2020"}
+    series_ids = {document for s in SERIES for document in tables[s]["document_id"].unique()}
     for document_id, row in documents.iterrows():
         origin = row[["taken_from", "licence", "definition"]]
         if document_id in series_ids:
@@ -464,12 +591,12 @@ def test_the_manifest_leaves_an_unstated_origin_out(raw_copy):
 def test_a_misspelt_origin_key_in_the_manifest_is_refused(raw_copy):
     manifest = raw_copy / "manifest.yaml"
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(
-        text.replace("  licence: CC BY 4.0", "  license: CC BY 4.0"), encoding="utf-8"
-    )
+    entries = yaml.safe_load(text)["documents"]
+    index = next(i for i, entry in enumerate(entries) if "licence" in entry)
+    manifest.write_text(text.replace("\n  licence: ", "\n  license: ", 1), encoding="utf-8")
     with pytest.raises(SourceError) as error:
         snapshot.verify(raw_copy)
-    assert "(key 'documents.6.license')" in error.value.expected
+    assert f"(key 'documents.{index}.license')" in error.value.expected
 
 
 def test_a_figure_that_is_not_one_value_on_its_rows_is_refused_naming_where():
@@ -478,7 +605,7 @@ def test_a_figure_that_is_not_one_value_on_its_rows_is_refused_naming_where():
     frame = pd.DataFrame(
         {"total": [10, 11], "period_start": ["2017-01-01"] * 2, "period_end": ["2017-12-31"] * 2}
     )
-    paper = official_series.PaperFigure(resource="roxham_road_totals", value="total")
+    paper = official_series.PaperFigure(resource="paper_table", value="total")
     with pytest.raises(SourceError) as error:
         official_series.paper_figures(paper, frame, "cross_checks.yaml (a.b)")
     assert str(error.value) == (

@@ -3,6 +3,10 @@
 A rule names its `kind` and gives that kind's parameters. The values it compares are typed too:
 a fact, one value or the sum of a column of a table, a month. Loading refuses an unknown kind and
 a misspelt, missing or mistyped key, naming the file and the key path.
+
+Each rule also declares its perturbation: how to break its input so that it must fail. The build
+never reads it; tests/test_reconcile.py applies it (a rule's failing fixture, declared beside the
+rule so that a new rule brings its own test).
 """
 
 from __future__ import annotations
@@ -147,6 +151,96 @@ Tolerance = Annotated[
 ]
 
 
+# --- perturbations (read only by the tests) --------------------------------------------------
+
+# The row a perturbation changes: column = value, to select exactly one row (a selection of no
+# row or of several is an error naming the rule when the tests apply it).
+Row = dict[str, Scalar]
+
+
+class TextEdit(strict_yaml.Declared):
+    """A raw document with `replace`, which must occur once, replaced by `with`."""
+
+    document: str
+    replace: str = Field(min_length=1)
+    with_: str = Field(alias="with")
+
+
+class Fails(strict_yaml.Declared):
+    """What a perturbation does to its rule: it fails, unless `fails: false` says otherwise
+    with the reason (an edit that removes a known discrepancy makes the rule pass)."""
+
+    fails: bool = True
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _reason_of_a_pass(self) -> Fails:
+        if self.fails == (self.reason is not None):
+            raise ValueError("give a `reason` exactly when the perturbation has `fails: false`")
+        return self
+
+
+class SetCells(Fails):
+    """In the one row `where` selects, each column of `set` takes its value."""
+
+    table: str
+    where: Row = Field(min_length=1)
+    set: Row = Field(min_length=1)
+
+
+class AddTo(Fails):
+    """On every row, each column of `add` plus its amount."""
+
+    table: str
+    add: dict[str, int | float] = Field(min_length=1)
+
+
+class SwapRows(strict_yaml.Declared):
+    column: str
+    rows: tuple[int, int]  # positions in the table, 0 its first row
+
+
+class Swap(Fails):
+    """The values of `swap.column` in two rows exchanged."""
+
+    table: str
+    swap: SwapRows
+
+
+class DropRow(strict_yaml.Declared):
+    where: Row = Field(min_length=1)
+
+
+class Drop(Fails):
+    """The one row `drop.where` selects removed."""
+
+    table: str
+    drop: DropRow
+
+
+class EditText(TextEdit, Fails):
+    """An edit of a raw document (for a rule comparing texts read from it)."""
+
+
+Perturbation = Annotated[
+    Annotated[SetCells, Tag("set")]
+    | Annotated[AddTo, Tag("add")]
+    | Annotated[Swap, Tag("swap")]
+    | Annotated[Drop, Tag("drop")]
+    | Annotated[EditText, Tag("replace")],
+    _shape("set", "add", "swap", "drop", "replace"),
+]
+
+
+class StoppedFirst(strict_yaml.Declared):
+    """The check that stops the build before the rule can fail (a schema check by name, or a
+    parser: 'parse: <why>'), and an edit of raw/ breaking the rule's relation: the tests make
+    it and see that check stop the build."""
+
+    check: str
+    edit: TextEdit
+
+
 # --- known discrepancies ----------------------------------------------------------------------
 
 
@@ -179,11 +273,13 @@ class AcceptedAt(strict_yaml.Declared):
 
 class KnownDiscrepancy(strict_yaml.Declared):
     """A failure of the sources themselves in one scope, published with its reason as long as
-    it stays at the value it was accepted at."""
+    it stays at the value it was accepted at. `drift`, read only by the tests, is an edit of
+    raw/ that moves that value: the build must stop."""
 
     scope: str
     accepted_at: AcceptedAt
     reason: str
+    drift: TextEdit
 
 
 # --- rules ----------------------------------------------------------------------------------
@@ -200,7 +296,10 @@ class RuleBase(strict_yaml.Declared):
     # A rule another check always stops the build before (a parser, a schema): it cannot fail
     # in a build, and says which check fails instead (the tests prove it). Such rules are kept
     # only while their rows are published; they go at the next release that changes values.
-    stopped_first_by: str | None = None
+    stopped_first_by: StoppedFirst | None = None
+    # How to break the rule's input so that it must fail: required, so that every rule is
+    # tested; read only by the tests.
+    perturbation: Perturbation
 
     @field_validator("known_discrepancies")
     @classmethod
