@@ -22,93 +22,6 @@ def table(documents) -> pd.DataFrame:
     return harmonise.add_actor_iso3(found, snapshot.paths_of(documents)).set_index("event_id")
 
 
-# --- dates as printed -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("printed", "start", "end", "precision"),
-    [
-        ("2004", "2004", None, "year"),
-        ("March 2019", "2019-03", None, "month"),
-        ("March, 2020", "2020-03", None, "month"),  # a comma, as the paper prints it
-        ("5 December 2019", "2019-12-05", None, "day"),
-        ("from 2016 to 2020", "2016", "2020", "year"),
-        ("2019 to 2020", "2019", "2020", "year"),
-        ("Between 2022 and 2024", "2022", "2024", "year"),
-        ("July 1st, 2020", "2020-07-01", None, "day"),
-        ("August\u00a016, 2022", "2022-08-16", None, "day"),  # a no-break space, as printed
-        ("Oct. 3<sup>rd</sup> 2008", "2008-10-03", None, "day"),
-        ("the last day of 2004", "2004-12-31", None, "day"),
-        ("late 2019", "2019", None, "year"),
-        ("early 2018", "2018", None, "year"),
-        ("the Spring of 2017", "2017", None, "year"),
-        ("the end of 2006", "2006", None, "year"),
-        ("the winter of 2016", "2016", None, "year"),
-        ("from March 2019 to June 2020", "2019-03", "2020-06", "month"),
-        ("early January 2020", "2020-01", None, "month"),
-    ],
-)
-def test_each_date_form_is_read_as_printed(printed, start, end, precision):
-    assert events.parse_date(printed) == events.EventDate(start, end, precision)
-
-
-@pytest.mark.parametrize("form", events.load_date_forms(), ids=lambda form: form.form)
-def test_every_declared_date_form_reads_its_example(form):
-    date = events.parse_date(form.example)
-    groups = set(re.compile(form.pattern).groupindex) | set(form.sets)
-    assert date.precision == (
-        "day" if "day" in groups else "month" if "month" in groups else "year"
-    )
-
-
-def test_a_date_form_is_declared_not_coded(tmp_path: Path):
-    (tmp_path / events.DATE_FORMS).write_text(
-        "forms:\n"
-        "- form: a quarter\n"
-        "  pattern: 'Q(?P<quarter>[1-4]) (?P<year>[0-9]{4})'\n"
-        "  example: Q3 2020\n"
-    )
-    with pytest.raises(SourceError, match="the groups of 'a quarter' are year, month and day"):
-        events.load_date_forms(tmp_path)
-    (tmp_path / events.DATE_FORMS).write_text(
-        "forms:\n"
-        "- form: a month's middle\n"
-        "  pattern: 'the middle of (?P<month>[A-Z][a-z]+) (?P<year>[0-9]{4})'\n"
-        "  example: the middle of May 2021\n"
-        "  sets: {day: 15}\n"
-    )
-    (form,) = events.load_date_forms(tmp_path)
-    assert form.read("the middle of May 2021") == "2021-05-15"
-    assert form.read("mid-May 2021") is None
-
-
-def test_a_date_form_whose_example_it_does_not_read_is_refused(tmp_path: Path):
-    (tmp_path / events.DATE_FORMS).write_text(
-        "forms:\n- form: fall\n  pattern: 'fall (?P<year>[0-9]{4})'\n  example: autumn 2020\n"
-    )
-    with pytest.raises(SourceError, match="does not match its pattern"):
-        events.load_date_forms(tmp_path)
-
-
-@pytest.mark.parametrize(
-    "printed",
-    [
-        "",
-        "soon",
-        "20044",
-        "Smarch 2019",
-        "32 December 2019",  # no such day
-        "from 2020 to 2016",  # an interval that ends before it starts
-        "from 2016 to March 2020",  # two precisions
-        "from 2016 to",
-        "2019 and",
-    ],
-)
-def test_a_malformed_date_is_refused(printed):
-    with pytest.raises(ValueError):
-        events.parse_date(printed)
-
-
 # --- the published events ---------------------------------------------------------------------
 
 
@@ -390,7 +303,6 @@ def test_a_misspelt_key_is_refused_naming_file_and_key(root: Path):
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
-        ("  event_type: chairmanship", "  event_type: chairing", "event_type"),
         ("(?P<date>[0-9]{4} to [0-9]{4})", "([0-9]{4} to [0-9]{4})", r"named groups \['date'\]"),
         ("- id: m5_chair_canada", "- id: igc_chairmanship_canada", "events locator ids used once"),
     ],
@@ -399,6 +311,18 @@ def test_inconsistent_declarations_are_refused(root: Path, old, new, problem):
     _edit(root, "sources/ircc_fact_sheet_2019/events.yaml", old, new)
     with pytest.raises(SourceError, match=problem):
         events.load_events(root)
+
+
+def test_a_misspelt_event_type_is_refused_naming_file_and_type(root: Path):
+    file = "sources/ircc_fact_sheet_2019/events.yaml"
+    _edit(root, file, "  event_type: chairmanship", "  event_type: chairing")
+    with pytest.raises(SourceError) as error:
+        events.load_events(root)
+    assert error.value.path == str(root / file)
+    assert "(key 'events.0.event_type')" in error.value.expected
+    # The types have one home, the enum of `event_type` in the schema: the message points there.
+    assert "'chairing' is no event type" in str(error.value.found)
+    assert "schemas/events.yaml" in str(error.value.found)
 
 
 def test_an_actor_the_quote_does_not_name_is_refused(root: Path, documents):

@@ -2,7 +2,6 @@ import pytest
 
 from pipeline.extract.numbers import (
     last_day,
-    month_year,
     ordinal,
     parse_decimal,
     parse_integer,
@@ -31,12 +30,8 @@ def test_parse_decimal_reads_rates_and_decimals():
         parse_decimal("3..2")
 
 
-def test_month_year_and_last_day():
-    assert month_year("June 2020") == (2020, 6)
-    assert month_year("Jan 2013") == (2013, 1)
+def test_last_day_of_a_month():
     assert last_day(2020, 2) == "2020-02-29"
-    with pytest.raises(ValueError):
-        month_year("Juin 2020")
 
 
 def test_rank_word_reads_the_top_as_the_first_place():
@@ -106,7 +101,6 @@ def test_parse_range_rejects_what_is_no_range_from_low_to_high(bad):
         (parse_decimal, "9" * 308, None),
         (parse_decimal, "9" * 309, f"not a printed number of a sensible size: '{'9' * 309}'"),
         (parse_decimal, "1.2.3", "not a printed number: '1.2.3'"),
-        (month_year, "June", "not a month and year: 'June'"),
         (parse_range, "4-3", "not a range from low to high: '4-3'"),
         (parse_range, "4", "not a printed range: '4'"),
     ],

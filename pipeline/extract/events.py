@@ -3,10 +3,10 @@ visas imposed and lifted, chairmanships, programmes begun and ended, compacts ad
 rulings.
 
 Each event is a locator of sources/<document_id>/events.yaml whose group `date` captures the
-date as printed; the declaration says only what happened (type, description, actors). The
-date is normalised here, at build time, from the text: "2004", "March 2019", "5 December 2019",
-"July 1st, 2020", "Oct. 3<sup>rd</sup> 2008", "the last day of 2004", "late 2018", and intervals
-"from 2016 to 2020", "2019 to 2020", "between 2022 and 2024".
+date as printed; the declaration says only what happened (type, description, actors, the
+type one of the enum of `event_type` in schemas/events.yaml). The date is normalised here, at
+build time, from the text, by the forms of a date declared in date_forms.yaml (extract/dates.py):
+"2004", "July 1st, 2020", "the last day of 2004", "late 2018", "from 2016 to 2020" ...
 
 The quote is the prose sentence(s) that state the event:
 - where the document prints the date only in its dateline ("August 16, 2022—Ottawa—"), the
@@ -24,75 +24,18 @@ lines) still name every actor; an actor named further away is not strict_yaml.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
-from pydantic import Field, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
 from pipeline import schemas, strict_yaml
 from pipeline.errors import SourceError
-from pipeline.extract import locate, numbers
-from pipeline.extract.facts import partial_date
+from pipeline.extract import dates, locate, numbers
 from pipeline.extract.numbers import QUANTITY_WORDS, SCALES, TENS_WORDS, UNIT_WORDS
 from pipeline.sources.text import RawDocument
-
-Precision = Literal["year", "month", "day"]
-PRECISIONS: dict[int, Precision] = {1: "year", 2: "month", 3: "day"}  # by ISO parts
-
-# "from 2016 to 2020", "2019 to 2020", "between 2022 and 2024": two dates of one interval.
-INTERVAL = re.compile(r"(?:[Ff]rom\s+|[Bb]etween\s+)?(?P<start>.+?)\s+(?:to|and)\s+(?P<end>.+)")
-DATE_FORMS = "date_forms.yaml"  # the forms of a date besides a year, a month and a day
-
-
-class DateForm(strict_yaml.Declared):
-    """A form of a printed date (declarations/date_forms.yaml): the whole date matches
-    `pattern`, whose groups `year`, `month` (a name) and `day`, with `sets`, give the date and
-    its precision."""
-
-    form: str
-    pattern: str
-    sets: dict[Literal["month", "day"], int] = Field(default_factory=dict)
-    example: str
-
-    @model_validator(mode="after")
-    def _reads_its_example(self) -> DateForm:
-        groups = re.compile(self.pattern).groupindex
-        if "year" not in groups or not set(groups) <= {"year", "month", "day"}:
-            raise ValueError(f"the groups of {self.form!r} are year, month and day")
-        if not re.fullmatch(self.pattern, self.example):
-            raise ValueError(f"the example of {self.form!r} does not match its pattern")
-        return self
-
-    def read(self, printed: str) -> str | None:
-        """ISO 8601 of the precision of the date, if `printed` is in this form."""
-        match = re.fullmatch(self.pattern, printed)
-        if match is None:
-            return None
-        parts: dict[str, str | int] = {k: v for k, v in match.groupdict().items() if v}
-        for implied, value in self.sets.items():
-            parts[implied] = value
-        iso = str(parts["year"])
-        if "month" in parts:
-            month = parts["month"]
-            iso += f"-{month if isinstance(month, int) else numbers.month_number(month):02d}"
-        if "day" in parts:
-            iso += f"-{int(parts['day']):02d}"
-        return iso
-
-
-class DateForms(strict_yaml.Declared):
-    forms: list[DateForm]
-
-
-@cache
-def load_date_forms(root: Path = locate.DECLARATIONS) -> tuple[DateForm, ...]:
-    return tuple(strict_yaml.load(DateForms, root / DATE_FORMS).forms)
-
 
 # Words for numbers that a description may not hold (no date or number in a description):
 # cardinals, scales, times, ordinals and fractions. Capitalised inside a description, such a word
@@ -141,7 +84,10 @@ class Event(locate.Locator):
     @classmethod
     def _declared_type(cls, event_type: str) -> str:
         if event_type not in (known := event_types()):
-            raise ValueError(f"an event type of schemas/events.yaml {list(known)}")
+            raise ValueError(
+                f"{event_type!r} is no event type: the enum of `event_type` in "
+                f"schemas/events.yaml is {list(known)}"
+            )
         return event_type
 
     @field_validator("description")
@@ -172,43 +118,6 @@ def load_events(root: Path = locate.DECLARATIONS) -> tuple[locate.Sourced[Events
     return locate.load_sources(EventsFile, "events", root)
 
 
-@dataclass(frozen=True)
-class EventDate:
-    start: str  # ISO 8601 of reduced precision
-    end: str | None  # only for an interval
-    precision: Precision
-
-
-def _point(printed: str) -> str:
-    """One date as printed -> ISO 8601 of its precision; ValueError if no date."""
-    text = re.sub(r"</?sup>", "", printed).strip()
-    iso = next(filter(None, (form.read(text) for form in load_date_forms())), None)
-    if iso is None:
-        iso = partial_date(text.replace(".", ""))
-    if iso.count("-") == 2:
-        dt.date.fromisoformat(iso)  # "32 December" is no day: ValueError
-    return iso
-
-
-def parse_date(printed: str) -> EventDate:
-    """A date or interval as printed -> start, end and precision; ValueError otherwise. Both
-    ends of an interval must be printed to the same precision."""
-    text = " ".join(printed.split())
-    try:
-        start = _point(text)
-        end = None
-    except ValueError:
-        interval = INTERVAL.fullmatch(text)
-        if not interval:
-            raise
-        start, end = _point(interval["start"]), _point(interval["end"])
-        if start.count("-") != end.count("-") or end < start:
-            raise ValueError(
-                f"not an interval of two dates of one precision: {printed!r}"
-            ) from None
-    return EventDate(start, end, PRECISIONS[start.count("-") + 1])
-
-
 def _dated(document: RawDocument, event: Event, match: locate.Match) -> locate.Match:
     """The match that holds the date: the event's own, or that of its dateline, which must
     precede the sentence stating the event."""
@@ -232,7 +141,7 @@ def _event_row(document: RawDocument, event: Event, where: str) -> dict:
     dated = _dated(document, event, match)
     printed = dated.groups["date"]  # exactly as in the text: a no-break space stays one
     try:
-        date = parse_date(printed)
+        date = dates.load_date_forms().parse(printed)
     except ValueError as error:
         raise SourceError(
             document.path, dated.group_lines["date"], f"a date readable by {event.id!r}", printed

@@ -25,9 +25,9 @@ from pydantic import field_validator, model_validator
 
 from pipeline import schemas, strict_yaml
 from pipeline.errors import SourceError
-from pipeline.extract import hedges, locate, numbers
+from pipeline.extract import dates, hedges, locate, numbers
 from pipeline.extract.hedges import Hedges, Qualifier
-from pipeline.extract.numbers import SCALES, month_number, parse_decimal, words_value
+from pipeline.extract.numbers import SCALES, parse_decimal, words_value
 from pipeline.sources.text import RawDocument
 
 # Units that are currencies: whether the currency is printed next to the figure is checked.
@@ -157,19 +157,6 @@ def number_of(printed: str) -> float:
     return parse_decimal(text)
 
 
-def partial_date(printed: str) -> str:
-    """'1999' -> '1999', 'March, 1999' -> '1999-03', '5 March, 1999' -> '1999-03-05'."""
-    text = printed.strip().replace(",", " ")
-    parts = text.split()
-    if re.fullmatch(r"\d{4}", text):
-        return text
-    if len(parts) == 2 and re.fullmatch(r"\d{4}", parts[1]):
-        return f"{parts[1]}-{month_number(parts[0]):02d}"
-    if len(parts) == 3 and re.fullmatch(r"\d{1,2}", parts[0]) and re.fullmatch(r"\d{4}", parts[2]):
-        return f"{parts[2]}-{month_number(parts[1]):02d}-{int(parts[0]):02d}"
-    raise ValueError(f"not a date: {printed!r}")
-
-
 def _footnote_quote(document: RawDocument, fact: Fact, match: locate.Match) -> str:
     """The quote of a statement in a footnote, without the footnote's number."""
     number = re.match(r"[0-9]{1,2} (?=\S)", match.quote)
@@ -253,8 +240,9 @@ def _fact_row(document: RawDocument, fact: Fact, hedge_words: Hedges) -> dict:
         value, rounding = _value(fact, groups["value"], scale)
         start = groups.get("start") or groups.get("year")
         end = groups.get("end") or groups.get("year")
-        period_start = partial_date(start) if start else None
-        period_end = partial_date(end) if end else None
+        forms = dates.load_date_forms()
+        period_start = forms.read(start) if start else None
+        period_end = forms.read(end) if end else None
     except (KeyError, ValueError) as error:
         raise SourceError(
             *where, f"a number and period readable by locator {fact.id!r}", match.quote

@@ -18,8 +18,7 @@ import pandas as pd
 
 from pipeline import strict_yaml
 from pipeline.errors import SourceError
-from pipeline.extract import locate
-from pipeline.extract.facts import partial_date
+from pipeline.extract import dates, locate
 from pipeline.schemas import NOT_STATED
 from pipeline.sources.text import RawDocument
 
@@ -252,6 +251,7 @@ Located = list[tuple[Project, list[tuple[RawDocument, locate.Match]]]]
 def _project_rows(located: Located) -> pd.DataFrame:
     """One row per project: what is declared, the title its descriptions print, and the years,
     funder, implementer and status its primary description states."""
+    forms = dates.load_date_forms()
     rows = []
     for project, matches in located:
         found = {k: v for _, m in matches for k, v in m.groups.items()}
@@ -273,8 +273,8 @@ def _project_rows(located: Located) -> pd.DataFrame:
                 "funder": " ".join(cited.get("funder", NOT_STATED).split()),
                 "implementer": " ".join(cited.get("implementer", NOT_STATED).split()),
                 "status": " ".join(cited.get("status", NOT_STATED).split()),
-                "start_date": partial_date(cited["start"]) if "start" in cited else None,
-                "end_date": partial_date(cited["end"]) if "end" in cited else None,
+                "start_date": forms.read(cited["start"]) if "start" in cited else None,
+                "end_date": forms.read(cited["end"]) if "end" in cited else None,
                 "document_id": primary_document.document_id,
                 "document_ids": "; ".join(dict.fromkeys(d.document_id for d, _ in matches)),
                 "quote": primary.quote,

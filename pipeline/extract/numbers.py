@@ -1,4 +1,5 @@
-"""Reading printed numbers and dates: "1,234", "12.50%", "Apr", "June 1999"."""
+"""Reading printed numbers and month names: "1,234", "12.50%", "Apr". (The forms of a printed
+date are declared: declarations/date_forms.yaml, read by dates.py.)"""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import datetime as dt
 import math
 import re
 
+# Month names and abbreviations are the English language's (the calendar's), not a form of a
+# date a source chooses: every declared form's `month` group is read by them.
 MONTHS = {
     **{name.lower(): i for i, name in enumerate(calendar.month_name) if name},
     **{name.lower(): i for i, name in enumerate(calendar.month_abbr) if name},
@@ -62,14 +65,6 @@ def first_day(year: int, month: int) -> str:
 
 def last_day(year: int, month: int) -> str:
     return month_end(year, month).isoformat()
-
-
-def month_year(printed: str) -> tuple[int, int]:
-    """'June 1999' or 'Jan 1999' -> (1999, 6)."""
-    match = re.fullmatch(r"([A-Za-z]+)\.? (\d{4})", printed.strip())
-    if not match:
-        raise ValueError(f"not a month and year: {printed!r}")
-    return int(match.group(2)), month_number(match.group(1))
 
 
 # English number words, for statements such as "Thirty percent" or "six have launched".

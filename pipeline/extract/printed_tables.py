@@ -21,12 +21,11 @@ from pydantic import field_validator
 
 from pipeline import strict_yaml
 from pipeline.errors import SourceError
-from pipeline.extract import locate
+from pipeline.extract import dates, locate
 from pipeline.extract.numbers import (
     first_day,
     last_day,
     month_number,
-    month_year,
     parse_decimal,
     parse_integer,
 )
@@ -257,7 +256,7 @@ def parse(doc: RawDocument, table: PrintedTable) -> pd.DataFrame:
     starts: tuple[int, int] | None = None
     if PERIOD_FROM in caption_groups:
         try:
-            starts = month_year(caption_groups.pop(PERIOD_FROM))
+            starts = dates.load_date_forms().month(caption_groups.pop(PERIOD_FROM))
         except ValueError:
             raise SourceError(
                 doc.path,

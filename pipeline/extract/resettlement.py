@@ -10,8 +10,8 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from pipeline.errors import SourceError
-from pipeline.extract import locate
-from pipeline.extract.numbers import first_day, last_day, month_year, parse_integer
+from pipeline.extract import dates, locate
+from pipeline.extract.numbers import first_day, last_day, parse_integer
 from pipeline.sources.text import RawDocument
 
 
@@ -57,8 +57,9 @@ def _count(document: RawDocument, match: locate.Match, locator: str) -> int:
 def _paragraph_rows(document: RawDocument, paragraph: ResettlementFile) -> list[dict]:
     total = locate.locate(document, paragraph.total)
     try:
-        start_year, start_month = month_year(total.groups["period_start"])
-        end_year, end_month = month_year(total.groups["period_end"])
+        forms = dates.load_date_forms()
+        start_year, start_month = forms.month(total.groups["period_start"])
+        end_year, end_month = forms.month(total.groups["period_end"])
         period = first_day(start_year, start_month), last_day(end_year, end_month)
     except ValueError as error:
         raise SourceError(

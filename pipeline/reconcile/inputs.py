@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline import schemas
-from pipeline.extract.numbers import month_year
+from pipeline.extract.dates import load_date_forms
 from pipeline.reconcile.rules import (
     FactMonth,
     FactShare,
@@ -223,7 +223,7 @@ class Reader:
         if isinstance(month, TextMonth):
             printed = self.text(month.text)
             try:
-                year, number = month_year(printed)
+                year, number = load_date_forms().month(printed)
             except ValueError as error:
                 raise RuleError(f"text {month.text!r} is not a month and year") from error
             return year * 100 + number

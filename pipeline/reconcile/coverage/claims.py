@@ -8,7 +8,8 @@ range cover it) and the token is, or is part of, one of the row's values:
   is 1240000000 - or 1.24 in a table counting in billions);
 - a date cell (a period's start or end, a start or end date, ISO 8601) is of the year the
   token prints ("2018" and a period_start 2018-06), or of the day it prints next to the
-  date's month ("5 March" and a period_end 2020-03-05);
+  date's month, in a form declared in declarations/date_forms.yaml ("5 March" and a
+  period_end 2020-03-05);
 - a text cell that is a value as printed (`value_as_printed`, `date_as_printed`, a name as
   printed ...) stands at the row's lines and spans the token;
 - or, for a range, the rows of one table whose values are its bounds together ("60-70%" and the
@@ -30,7 +31,8 @@ from functools import cache, cached_property
 import pandas as pd
 
 from pipeline import schemas
-from pipeline.extract.numbers import MONTHS, SCALES
+from pipeline.extract.dates import load_date_forms
+from pipeline.extract.numbers import SCALES
 from pipeline.reconcile.coverage.scan import Token
 from pipeline.sources.text import RawDocument
 
@@ -75,9 +77,6 @@ COLUMN_WORDS = {
 }
 _YEAR = re.compile(r"([0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 _DAY = re.compile(r"[0-9]{4}-([0-9]{2})-([0-9]{2})")
-# A month name printed right after a day ("5 March", "1st July") or right before it ("July 1").
-_MONTH_AFTER = re.compile(r"(?:<sup>[a-z]+</sup>)?,?\s*([A-Za-z]+)")
-_MONTH_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
 
 
 def _number(value: float) -> float:
@@ -126,19 +125,18 @@ def days_of(row: dict) -> dict[tuple[int, int], str]:
     return found
 
 
+@cache
+def _days_printed(document: RawDocument) -> dict[int, tuple[int, int]]:
+    # Once per document, however many of its tokens are asked about.
+    return load_date_forms().days_printed(document.flat_text)
+
+
 def _printed_day(token: Token, document: RawDocument) -> tuple[int, int] | None:
-    """The (month, day) a token prints as the day of a date, by the month name next to it."""
-    if token.kind not in ("digits", "ordinal") or len(token.readings) != 1:
-        return None
-    (day,) = token.readings[0] if len(token.readings[0]) == 1 else (None,)
-    if day is None or not day.is_integer() or not 1 <= day <= 31:
-        return None
-    after = _MONTH_AFTER.match(document.flat_text, token.end)
-    before = _MONTH_BEFORE.search(document.flat_text[max(token.start - 12, 0) : token.start])
-    for found in (after, before):
-        if found and found.group(1).lower() in MONTHS:
-            return MONTHS[found.group(1).lower()], int(day)
-    return None
+    """The (month, day) a token prints as a day next to its month, in a form declared in
+    date_forms.yaml ("5 March, 2020", "July 1st")."""
+    if token.kind not in ("digits", "ordinal"):
+        return None  # a range, an amount, a number glued to a word: no day
+    return _days_printed(document).get(token.start)
 
 
 def is_value_text(column: str) -> bool:
