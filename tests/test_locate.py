@@ -45,6 +45,86 @@ def test_no_match_or_two_matches_name_the_raw_file_and_the_locator():
         locate.locate(DOC, locator(r"(?P<value>1,234)", "twice"))
 
 
+@pytest.mark.parametrize(
+    ("pattern", "found"),
+    [
+        (
+            r"flows of (?P<value>[\d,]+) persons",
+            r"it matches up to `flows of (?P<value>[\d,]+) pe` on line 3, where the text goes on "
+            "`ople. Next sentence has 1,234 too.`",
+        ),
+        # A start ending inside a group is named as written (it is closed to be tried).
+        (
+            r"(?P<value>[\d,]+ people\. Then)",
+            r"it matches up to `(?P<value>[\d,]+ people\. ` on line 3, where the text goes on "
+            "`Next sentence has 1,234 too.`",
+        ),
+        # Alternatives are not cut into: `(?:humans|people` would read as a start that matches.
+        (
+            r"flows of (?P<value>[\d,]+ (?:humans|peoples))",
+            r"it matches up to `flows of (?P<value>[\d,]+ ` on line 3, where the text goes on "
+            "`people. Next sentence has 1,234 too.`",
+        ),
+        # The line is that of the last character matched: the last of line 1, the first of 2.
+        (
+            r"First line with(?P<value>well)",
+            "it matches up to `First line with` on line 1, where the text goes on "
+            "` well-managed flows of 1,234 people. Next sentence has 1,234`",
+        ),
+        (
+            r"with (?P<value>w)x",
+            "it matches up to `with (?P<value>w` on line 2, where the text goes on "
+            "`ell-managed flows of 1,234 people. Next sentence has 1,234 t`",
+        ),
+        (
+            r"has (?P<value>[\d,]+) too\.!",
+            r"it matches up to `has (?P<value>[\d,]+) too\.` on line 5, where the text ends",
+        ),
+    ],
+)
+def test_a_pattern_that_matches_nowhere_names_its_longest_start_that_matches_and_what_follows(
+    pattern: str, found: str
+):
+    with pytest.raises(SourceError, match=r"^raw/d.txt: .*locator 'loc'") as error:
+        locate.locate(DOC, locator(pattern))
+    assert error.value.found == f"0 matches; {found}"
+
+
+def test_a_pattern_whose_first_item_matches_nowhere_says_so():
+    with pytest.raises(SourceError, match=r"^raw/d.txt: .*locator 'none'") as error:
+        locate.locate(DOC, locator(r"\bzero (?P<value>\d+)", "none"))
+    assert error.value.found == "0 matches; no text matches even its first item"
+
+
+def test_a_pattern_in_a_window_is_explained_from_the_window_only():
+    slides = RawDocument(
+        "s", "raw/s.txt", "Slide one\n\nWe saw 5 people.\n\nSlide two\n\nWe saw 6 cases."
+    )
+    with pytest.raises(SourceError) as error:
+        locate.locate(slides, locator(r"saw (?P<value>\d+) people", after="Slide two", lines=2))
+    assert error.value.found == (
+        r"0 matches in lines 5-7; it matches up to `saw (?P<value>\d+) ` on line 7,"
+        " where the text goes on `cases.`"
+    )
+    # An anchor that matches nowhere is explained too, from the whole text.
+    with pytest.raises(SourceError, match=r"locator 'loc.after'") as error:
+        locate.locate(slides, locator(r"saw (?P<value>\d+)", after="Slide three", lines=2))
+    assert error.value.found == (
+        "0 matches; it matches up to `Slide t` on line 5,"
+        " where the text goes on `wo We saw 6 cases.`"
+    )
+
+
+def test_a_pattern_that_matches_more_than_once_names_the_lines_of_the_first_two():
+    thrice = RawDocument("t", "raw/t.txt", "We saw 5 cases.\n\nWe saw\n5 cases. We saw 6 cases.")
+    with pytest.raises(SourceError, match=r"locator 'loc'") as error:
+        locate.locate(thrice, locator(r"saw (?P<value>\d+)"))
+    assert error.value.found == "3 matches, the first two at lines 1, 3"
+    with pytest.raises(SourceError, match=r"locator 'loc.after'") as error:
+        locate.locate(thrice, locator(r"(?P<value>cases)", after="saw 5", lines=1))
+    assert error.value.found == "2 matches at lines 1, 3"
+
+
 def test_a_window_after_an_anchor_picks_one_of_two_matches():
     repeated = RawDocument(
         "r", "raw/r.txt", "Slide one\n\nWe saw 5 cases.\n\nSlide two\n\nWe saw 5 cases."

@@ -19,10 +19,12 @@ lists of a group and the descriptions of a project (after its primary one).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import ClassVar, Generic, TypeVar
+from re import _parser  # type: ignore[attr-defined]  # the parser `re` compiles with (no stub)
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import model_validator
 
@@ -43,6 +45,7 @@ KINDS = (
     "tables",
     "texts",
 )
+EXCERPT = 60  # characters of text quoted after the longest start of a pattern that matches
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,10 @@ class Locator(strict_yaml.Declared):
 
 def locate(document: RawDocument, locator: Locator) -> Match:
     """The single match of `locator` in `document` (its `skip` lines left out); none or
-    several is an error naming the raw file and the locator. A `skip` that changes nothing, or
-    that hides a line the locator reads, is an error too."""
+    several is an error naming the raw file and the locator: for none, the longest start of the
+    pattern that matches, the line that match ends on and the text after it; for several, the
+    lines of the first two. A `skip` that changes nothing, or that hides a line the locator
+    reads, is an error too."""
     if locator.skip is None:
         return _locate(document, locator)
     view = document.hiding(skipped_lines(document, locator.skip))
@@ -106,7 +111,8 @@ def locate(document: RawDocument, locator: Locator) -> Match:
             f"line {line} skipped",
         ) from None
     try:
-        unchanged = _locate(document, locator).quote == match.quote
+        # Explaining a miss tries every start of the pattern: not for one caught here.
+        unchanged = _locate(document, locator, explain=False).quote == match.quote
     except SourceError:
         unchanged = False  # the locator needs the lines left out: the skip does something
     if unchanged:
@@ -136,28 +142,36 @@ def _hidden_line(whole: Match, hidden: frozenset[int]) -> int:
     return (groups or quoted or [whole.line_start])[0]
 
 
-def _locate(document: RawDocument, locator: Locator) -> Match:
+def _locate(document: RawDocument, locator: Locator, *, explain: bool = True) -> Match:
     window = None
     if locator.after is not None:
-        anchor = _match_once(document, locator.after, f"{locator.id}.after")
+        anchor = _match_once(document, locator.after, f"{locator.id}.after", explain=explain)
         assert locator.lines is not None  # declared with `after` (validated on load)
         window = (anchor.line_start, anchor.line_start + locator.lines)
-    return _match_once(document, locator.pattern, locator.id, window)
+    return _match_once(document, locator.pattern, locator.id, window, explain=explain)
 
 
 def _match_once(
-    document: RawDocument, pattern: str, name: str, window: tuple[int, int] | None = None
+    document: RawDocument,
+    pattern: str,
+    name: str,
+    window: tuple[int, int] | None = None,
+    *,
+    explain: bool,
 ) -> Match:
-    matches = list(re.finditer(pattern, document.flat_text))
-    if window is not None:
-        matches = [m for m in matches if window[0] <= document.line_at(m.start()) <= window[1]]
+    matches = list(_found(document, re.compile(pattern), window))
     if len(matches) != 1:
-        lines = ", ".join(str(document.line_at(m.start())) for m in matches) or "none"
+        if matches:
+            first, second = (document.line_at(m.start()) for m in matches[:2])
+            which = "" if len(matches) == 2 else ", the first two"
+            problem = f"{len(matches)} matches{which} at lines {first}, {second}"
+        else:
+            problem = _miss(document, pattern, window) if explain else "0 matches"
         raise SourceError(
             document.path,
             None,
             f"locator {name!r} to match exactly once (pattern {pattern!r})",
-            f"{len(matches)} matches at lines {lines}",
+            problem,
         )
     m = matches[0]
     start, end = document.sentence_span(m.start(), m.end())
@@ -173,6 +187,79 @@ def _match_once(
         lines_skipped=tuple(sorted(n for n in document.hidden if line_start <= n <= line_end)),
         view=document,
     )
+
+
+def _found(
+    document: RawDocument, regex: re.Pattern[str], window: tuple[int, int] | None
+) -> Iterator[re.Match[str]]:
+    """The matches of `regex` in the flattened text that start in `window` (lines)."""
+    for m in regex.finditer(document.flat_text):
+        if window is None or window[0] <= document.line_at(m.start()) <= window[1]:
+            yield m
+
+
+# --- why a pattern matches nowhere ----------------------------------------------------------
+
+
+def _miss(document: RawDocument, pattern: str, window: tuple[int, int] | None) -> str:
+    """What a locator that matches nowhere found: the longest start of its pattern that
+    matches text in `window`, the line that match ends on and the text that follows it."""
+    searched = "" if window is None else f" in lines {window[0]}-{window[1]}"
+    for written, regex in _starts_of(pattern):
+        # A start matching only empty text (`\b`, `\d*`) says nothing of where the text is.
+        partial = next((m for m in _found(document, regex, window) if m.end() > m.start()), None)
+        if partial is not None:
+            rest = document.flat_text[partial.end() : partial.end() + EXCERPT]
+            goes_on = f"where the text goes on `{rest}`" if rest else "where the text ends"
+            line = document.line_at(partial.end() - 1)
+            return f"0 matches{searched}; it matches up to `{written}` on line {line}, {goes_on}"
+    return f"0 matches{searched}; no text matches even its first item"
+
+
+def _starts_of(pattern: str) -> Iterator[tuple[str, re.Pattern[str]]]:
+    """The starts of `pattern`, longest first, each as written and compiled. A start is cut
+    from the pattern's text, closed with a `)` for each group left open, and kept when its
+    parse is a start of the whole pattern's: that leaves out a cut inside an escape, a set, a
+    repeat count or a group's header, between an item and its quantifier, or among
+    alternatives (but in a start they all share: the parser sets it before them). Of cuts
+    that parse alike (`a` and `a(?:`), the shortest is kept."""
+    whole = _tree(_parser.parse(pattern))
+    starts: list[tuple[str, str, Any]] = []  # as written, as closed, parsed
+    for end in range(len(pattern)):
+        written = pattern[:end]
+        for closing in range(written.count("(") + 1):
+            # Only the count of the groups left open parses: fewer or more is an error.
+            try:
+                parsed = _tree(_parser.parse(written + ")" * closing))
+            except re.error:
+                continue
+            if _begins(parsed, whole) and not (starts and starts[-1][2] == parsed):
+                starts.append((written, written + ")" * closing, parsed))
+            break
+    for written, closed, _ in reversed(starts):
+        yield written, re.compile(closed)
+
+
+def _tree(node: Any) -> Any:
+    """A parsed pattern as nested lists, comparable with `==` (a SubPattern is not)."""
+    if isinstance(node, _parser.SubPattern):
+        node = node.data
+    if isinstance(node, list | tuple):
+        return [_tree(item) for item in node]
+    return node
+
+
+def _begins(part: list[Any], whole: list[Any]) -> bool:
+    """Whether parsed `part` is a start of parsed `whole` (one with an item at least): its
+    items but the last are the first items of `whole`, and its last is the next one or a
+    group (closed early) whose items begin that group's."""
+    if not 0 < len(part) <= len(whole) or part[:-1] != whole[: len(part) - 1]:
+        return False
+    (kind, value), (whole_kind, whole_value) = part[-1], whole[len(part) - 1]
+    if (kind, value) == (whole_kind, whole_value):
+        return True
+    same_group = kind == whole_kind == _parser.SUBPATTERN and value[:3] == whole_value[:3]
+    return same_group and _begins(value[3], whole_value[3])
 
 
 # --- per-document declarations ------------------------------------------------------------
