@@ -17,7 +17,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning
 # Bytecode caches make imports several times faster (some machines set this variable).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: setup build build-recorded test test-matrix snapshot lint dev bench mutation mutation-code release docs exports site golden clean
+.PHONY: setup build build-recorded test test-matrix snapshot new-source todo lint dev bench mutation mutation-code release docs exports site golden clean
 
 $(UV):
 	exe=$$(scripts/python-env find $(PYTHON)) && "$$exe" -m venv $(TOOLS) \
@@ -38,6 +38,15 @@ build-recorded: setup
 
 snapshot: setup
 	$(RUN) python -m pipeline snapshot
+
+# A new source: FILE copied into raw/ with its manifest entry, and its declarations folder ID.
+new-source: setup
+	$(RUN) python -m pipeline new-source "$(FILE)" --id "$(ID)"
+
+# Every number of document DOC (of every document without DOC) that nothing publishes or skips,
+# with drafts of the declarations that would, in drafts/DOC/; fails while any is pending.
+todo: setup
+	$(RUN) python -m pipeline todo $(DOC)
 
 lint: setup
 	$(RUN) ruff check pipeline tests

@@ -6,6 +6,7 @@ tables themselves (docs/architecture.md gives the figures).
 
     tables = materialize(snapshot.take(raw_dir))     # every table, checked; nothing published
     build(paths)                                     # every asset: the package is published
+    unpublished(paths)     # the numbers nothing publishes or skips (`python -m pipeline todo`)
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ import inspect
 from collections.abc import Callable, Iterable
 
 import pandas as pd
-from dagster import AssetCheckResult, AssetsDefinition, Output
+from dagster import AssetCheckResult, AssetKey, AssetsDefinition, Output
 
 from pipeline.assets.resources import PathsResource
 from pipeline.definitions import LAYERS, defs
 from pipeline.paths import Paths
+from pipeline.reconcile import coverage
+from pipeline.sources import snapshot
 from pipeline.sources.snapshot import RawSnapshot
 
 RAW = "raw_documents"
 PUBLISHED = "published"  # the layer that writes the package
+COVERAGE = "number_coverage"
 
 
 def _outputs(assets_def: AssetsDefinition, result: object) -> dict[str, object]:
@@ -38,15 +42,32 @@ def _outputs(assets_def: AssetsDefinition, result: object) -> dict[str, object]:
     return values
 
 
-def run(paths: Paths, given: dict[str, object], layers: Iterable[str] | None = None) -> dict:
-    """Every asset not given (only those of `layers`, if named), in the order of Dagster's
-    asset graph; the values by asset name. A failing blocking check raises `CheckFailed`."""
+def run(
+    paths: Paths,
+    given: dict[str, object],
+    layers: Iterable[str] | None = None,
+    targets: Iterable[str] | None = None,
+) -> dict:
+    """Every asset not given (only those of `layers`, if named, or only `targets` and what they
+    read), in the order of Dagster's asset graph; the values by asset name. A failing blocking
+    check raises `CheckFailed`."""
     graph = defs.resolve_asset_graph()
+    wanted = None
+    if targets is not None:
+        wanted = {
+            key
+            for name in targets
+            for key in graph.get_ancestor_asset_keys(AssetKey(name), include_self=True)
+        }
     resources = {"paths": PathsResource.of(paths)}
     values = dict(given)
     for key in graph.toposorted_asset_keys:
         node = graph.get(key)
-        if key.to_user_string() in values or (layers is not None and node.group_name not in layers):
+        if (
+            key.to_user_string() in values
+            or (layers is not None and node.group_name not in layers)
+            or (wanted is not None and key not in wanted)
+        ):
             continue
         assets_def = node.assets_def
         compute_fn = assets_def.op.compute_fn  # the decorated function itself, not a wrapper
@@ -77,3 +98,15 @@ def build(paths: Paths, raw: RawSnapshot | None = None) -> None:
     """The whole graph: the snapshot (unless given, already verified), every table with its
     checks, the package, the README."""
     run(paths, {} if raw is None else {RAW: raw})
+
+
+def unpublished(paths: Paths) -> list[coverage.Unpublished]:
+    """Every number of raw/ that no row publishes and no rule skips, all at once: number
+    coverage and the tables it reads, evaluated in memory (nothing published, nothing read
+    from a published package)."""
+    raw = snapshot.take(paths.raw_dir)
+    try:
+        values = run(paths, {RAW: raw}, targets=[COVERAGE])
+    except coverage.UncoveredNumber as error:
+        return list(error.unpublished)
+    return coverage.pending(values[COVERAGE], raw.documents)

@@ -123,7 +123,10 @@ def test_a_new_number_stops_the_build_naming_file_and_line(
     with pytest.raises(coverage.UncoveredNumber) as error:
         graph.materialize(edited)
     assert str(error.value) == (
-        f'raw/{PAPER_FILE}:{line}: number "123" is neither published nor skipped'
+        f'raw/{PAPER_FILE}:{line}: number "123" is neither published nor skipped '
+        '(in "In 2021, 123 people arrived."); 1 number(s) in all are neither published nor '
+        f"skipped, 1 in {paper.document_id}: `python -m pipeline todo {paper.document_id}` "
+        "lists them and drafts their declarations"
     )
 
 
@@ -359,6 +362,28 @@ def test_equal_values_on_two_lines_are_credited_by_the_line_each_row_read() -> N
     )
     zeros = found[found["text"] == "zero"]
     assert zeros["accounted_by"].tolist() == ["facts:a", "facts:b"]
+
+
+def test_the_build_names_the_first_number_and_counts_them_all() -> None:
+    """All at once: the first number nothing accounts for, with its sentence, how many are
+    left in all (those of a `pending` rule too), and the command that lists them."""
+    rules = accounting.Rules(
+        RULES,
+        (accounting.Rule(id="later", status="pending", reason="not yet", pattern="Later: 9"),),
+    )
+    documents = {
+        "d": doc("Some 12 came.\nThen 34 left.\nLater: 9"),
+        "e": doc("And 56.", "e", "raw/e.txt"),
+    }
+    with pytest.raises(coverage.UncoveredNumber) as error:
+        coverage.classify(documents, {}, rules)
+    assert str(error.value) == (
+        'raw/d.txt:1: number "12" is neither published nor skipped (in "Some 12 came."); '
+        "4 number(s) in all are neither published nor skipped, 3 in d: "
+        "`python -m pipeline todo d` lists them and drafts their declarations"
+    )
+    unpublished = [(u.token.text, u.token.line, u.rule) for u in error.value.unpublished]
+    assert unpublished == [("12", 1, None), ("34", 2, None), ("9", 3, "later"), ("56", 1, None)]
 
 
 def test_a_number_only_inside_a_quote_stops_the_build() -> None:

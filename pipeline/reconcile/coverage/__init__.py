@@ -1,13 +1,18 @@
 """Number coverage: every numeric token of every raw document is either published (it is, or is
 part of, a value of a row read from its line - never merely inside its quote) or accounted for
 by a declared rule (skipped, with a reason, or pending: a statement not yet published).
-Anything else stops the build, naming file and line. Published comes first, but for a year an
-`over_dates` rule holds (a cited work's year), which no date cell publishes.
+Anything else stops the build, naming the file and line of the first and counting them all
+(`python -m pipeline todo` lists them). Published comes first, but for a year an `over_dates`
+rule holds (a cited work's year), which no date cell publishes.
 
-scan.py finds the tokens, claims.py the rows that publish them, accounting.py the declared rules.
+scan.py finds the tokens, claims.py the rows that publish them, accounting.py the declared rules,
+drafts.py drafts the declarations that would publish the others.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -25,15 +30,39 @@ COLUMNS = [
     "accounted_by",
     "reason",
 ]
+TODO_COMMAND = "python -m pipeline todo"  # lists every number the build stops at
+
+
+@dataclass(frozen=True)
+class Unpublished:
+    """A number neither published nor skipped: held by a `pending` rule (a statement not yet
+    published), or accounted for by nothing (`rule` None), which stops the build."""
+
+    token: scan.Token
+    path: str  # its raw file
+    rule: str | None
 
 
 class UncoveredNumber(SourceError):
-    """A number of a raw document that no row publishes and no rule accounts for."""
+    """Numbers of the raw documents that no row publishes and no rule accounts for: the build
+    names the first and how many are pending in all; `unpublished` holds them all, with those
+    of the `pending` rules, for `python -m pipeline todo`."""
 
-    def __init__(self, path: str, line: int, text: str):
-        super().__init__(path, line, "every number published or skipped", text)
-        # The message the maintainer acts on: the file, the line and the number as printed.
-        self.args = (f'{path}:{line}: number "{text}" is neither published nor skipped',)
+    def __init__(self, unpublished: Sequence[Unpublished], documents: dict[str, RawDocument]):
+        first = next(item for item in unpublished if item.rule is None)
+        token = first.token
+        super().__init__(first.path, token.line, "every number published or skipped", token.text)
+        self.unpublished = tuple(unpublished)
+        in_first = sum(item.token.document_id == token.document_id for item in unpublished)
+        sentence = scan.sentence(documents[token.document_id], token)
+        # The message the maintainer acts on, on one line: the file, the line, the number as
+        # printed and its sentence; then how many remain and the command that lists them all.
+        self.args = (
+            f'{first.path}:{token.line}: number "{token.text}" is neither published nor '
+            f'skipped (in "{sentence}"); {len(unpublished)} number(s) in all are neither '
+            f"published nor skipped, {in_first} in {token.document_id}: "
+            f"`{TODO_COMMAND} {token.document_id}` lists them and drafts their declarations",
+        )
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -70,6 +99,7 @@ def classify(
     spans = accounting.rule_spans(declared, documents)
     used: set[str] = set()
     rows = []
+    unpublished: list[Unpublished] = []
     for document_id, document in documents.items():
         series = scan.is_series(document)
         candidates = publishers.get(document_id, [])
@@ -84,10 +114,30 @@ def classify(
             elif rule := accounting.first_rule(declared, token, spans):
                 used.add(rule.id)
                 rows.append(_row(token, rule.status, f"rule:{rule.id}", rule.reason))
+                if rule.status == "pending":
+                    unpublished.append(Unpublished(token, document.path, rule.id))
             else:
-                raise UncoveredNumber(document.path, token.line, token.text)
+                unpublished.append(Unpublished(token, document.path, None))
+    # All of them at once, not one a build: a new source has many.
+    if any(item.rule is None for item in unpublished):
+        raise UncoveredNumber(unpublished, documents)
     _refuse_stale(declared, used)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def pending(frame: pd.DataFrame, documents: dict[str, RawDocument]) -> list[Unpublished]:
+    """The numbers a classification (`classify`'s frame) left to `pending` rules."""
+    held = frame[frame["status"] == "pending"]
+    rules = {
+        (row.document_id, row.line, row.column_number): row.accounted_by.removeprefix("rule:")
+        for row in held.itertuples()
+    }
+    return [
+        Unpublished(token, document.path, rules[place])
+        for document in documents.values()
+        for token in scan.scan(document)
+        if (place := (token.document_id, token.line, token.column)) in rules
+    ]
 
 
 def _refuse_stale(declared: accounting.Rules, used: set[str]) -> None:

@@ -29,8 +29,8 @@ from pipeline.sources.text import RawDocument
 Kind = Literal["digits", "percent", "money", "range", "word", "ordinal", "glued"]
 
 _NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
-_SCALE = r"(?:[ ](?:" + "|".join(SCALES) + r"))"
-_CURRENCY = r"(?:US|CAD|CDN|C)?\$[ ]?"
+SCALE = r"(?:[ ](?:" + "|".join(SCALES) + r"))"
+CURRENCY = r"(?:US|CAD|CDN|C)?\$[ ]?"
 _CARDINAL_WORDS = [*UNIT_WORDS, *TENS_WORDS, "hundred"]
 _CARDINAL = (
     r"(?:" + "|".join(sorted(_CARDINAL_WORDS, key=len, reverse=True)) + r")"
@@ -43,12 +43,12 @@ _END = r"(?![A-Za-z0-9_])"
 
 TOKEN = re.compile(
     rf"""
-    (?P<money>{_NOT_GLUED}{_CURRENCY}(?:{_NUMBER})(?:[ ]?[-–][ ]?(?:{_NUMBER}))?{_SCALE}?{_END})
-  | (?P<range>{_NOT_GLUED}(?:{_NUMBER})[ ]?[-–][ ]?(?:{_NUMBER})(?:[ ]?%)?{_SCALE}?{_END})
+    (?P<money>{_NOT_GLUED}{CURRENCY}(?:{_NUMBER})(?:[ ]?[-–][ ]?(?:{_NUMBER}))?{SCALE}?{_END})
+  | (?P<range>{_NOT_GLUED}(?:{_NUMBER})[ ]?[-–][ ]?(?:{_NUMBER})(?:[ ]?%)?{SCALE}?{_END})
   | (?P<percent>{_NOT_GLUED}(?:{_NUMBER})(?:[ ]?%|[ ]per[ ]?cent\b))
   | (?P<ordinal>{_NOT_GLUED}[0-9]+(?:st|nd|rd|th)\b|\b(?:{"|".join(ORDINAL_WORDS)})\b)
-  | (?P<digits>{_NOT_GLUED}(?:[0-9]{{3}}0s|(?:{_NUMBER}){_SCALE}?){_END})
-  | (?P<word>\b(?:{_CARDINAL}(?:[- ](?:and[ ])?{_CARDINAL})*{_SCALE}?
+  | (?P<digits>{_NOT_GLUED}(?:[0-9]{{3}}0s|(?:{_NUMBER}){SCALE}?){_END})
+  | (?P<word>\b(?:{_CARDINAL}(?:[- ](?:and[ ])?{_CARDINAL})*{SCALE}?
         |{"|".join(QUANTITY_WORDS)}|hundreds|thousands|millions|billions)\b)
   | (?P<glued>(?<=[A-Za-z_])[0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?=[A-Za-z_]))
     """,
@@ -120,7 +120,7 @@ def _kind(match: re.Match[str]) -> Kind:
     return match.lastgroup  # type: ignore[return-value]
 
 
-def _line_offsets(document: RawDocument) -> list[int]:
+def line_offsets(document: RawDocument) -> list[int]:
     """Offset in the document's text where each line starts (index 0 is line 1)."""
     offsets, total = [], 0
     for line in document.lines:
@@ -130,7 +130,7 @@ def _line_offsets(document: RawDocument) -> list[int]:
 
 
 def scan_prose(document: RawDocument) -> list[Token]:
-    lines = _line_offsets(document)
+    lines = line_offsets(document)
 
     def raw_offset(flat: int) -> int:
         return lines[document.line_at(flat) - 1] + document.column_at(flat) - 1
@@ -159,7 +159,7 @@ def scan_csv(document: RawDocument) -> list[Token]:
     """The numeric cells of a CSV series, per line (a cell is one token, whatever it holds)."""
     tokens = []
     for number, (offset, line) in enumerate(
-        zip(_line_offsets(document), document.lines, strict=True), start=1
+        zip(line_offsets(document), document.lines, strict=True), start=1
     ):
         column = 0
         for cell in next(csv.reader([line]), []):
@@ -191,7 +191,7 @@ def misprinted(document: RawDocument, rows: Iterable[dict]) -> list[Token]:
     `misprint`, its `value_as_printed` at its `value_line`): tokens no scanner could know, read
     as the row reads them, so that they are accounted like any other."""
     tokens = []
-    offsets = _line_offsets(document)
+    offsets = line_offsets(document)
     for row in rows:
         if row.get("document_id") != document.document_id or not row.get("misprint"):
             continue
@@ -222,6 +222,14 @@ def misprinted(document: RawDocument, rows: Iterable[dict]) -> list[Token]:
 
 def is_series(document: RawDocument) -> bool:
     return document.path.endswith(".csv")
+
+
+def sentence(document: RawDocument, token: Token) -> str:
+    """The sentence a token is printed in (a series': its line), white space collapsed."""
+    if is_series(document):
+        return document.line(token.line).strip()
+    start, end = document.sentence_span(token.start, token.end)
+    return " ".join(document.flat_text[start:end].split())
 
 
 def scan(document: RawDocument) -> list[Token]:

@@ -1,0 +1,297 @@
+"""`python -m pipeline todo`: every number of a document that nothing publishes or skips, listed
+at once with its line and sentence, and drafts of the declarations that would publish them -
+drafts the strict loaders accept once moved, and that then publish their numbers. A broken
+declaration of another document is left out. Run on copies of raw/ and the declarations with an
+invented note added (nothing of the real documents is asserted)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline import __main__ as pipeline_cli
+from pipeline import strict_yaml
+from pipeline.extract import events, facts, groups, hedges, locate, printed_tables, views
+from pipeline.paths import Paths
+from pipeline.reconcile import coverage
+from pipeline.reconcile.coverage import accounting, drafts, scan
+from pipeline.sources import snapshot
+from pipeline.sources.text import RawDocument
+from tests.conftest import REPO, run_main
+
+NOTE = "invented_note"
+# Two numbers, a date (in a form no skip rule of number_coverage.yaml takes) and a 3-row table.
+NOTE_TEXT = """\
+About 46,000 workers came to Canada in 2019. Mexico sent 60% of them.
+Canada and Mexico signed an agreement in June, 1974.
+
+Workers by country of origin
+Country Workers Share
+Mexico 27,600 60%
+Jamaica 9,200 20%
+Trinidad and Tobago 2,300 5%
+Source: invented for the test.
+The note ends here.
+"""
+PENDING = [
+    (1, "46,000", "About 46,000 workers came to Canada in 2019."),
+    (1, "60%", "Mexico sent 60% of them."),
+    (2, "1974", "Canada and Mexico signed an agreement in June, 1974."),
+    (6, "27,600", "Mexico 27,600 60%"),
+    (6, "60%", "Mexico 27,600 60%"),
+    (7, "9,200", "Jamaica 9,200 20%"),
+    (7, "20%", "Jamaica 9,200 20%"),
+    (8, "2,300", "Trinidad and Tobago 2,300 5%"),
+    (8, "5%", "Trinidad and Tobago 2,300 5%"),
+]
+TABLE_ROWS = PENDING[3:]
+
+
+def roots(folder: Path) -> dict[str, str]:
+    return {
+        "CLM_RAW_DIR": str(folder / "raw"),
+        "CLM_DECLARATIONS_DIR": str(folder / "declarations"),
+        "CLM_OUT_DIR": str(folder / "out"),
+    }
+
+
+def copy_of(source: Path, target: Path) -> Path:
+    """A copy of the folders of `source` (raw/, declarations/, out/) in `target`."""
+    for name in ("raw", "declarations", "out"):
+        shutil.copytree(source / name, target / name, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="module")
+def added(tmp_path_factory) -> Path:
+    """raw/ and the declarations copied, with the note added by `new-source`."""
+    folder = tmp_path_factory.mktemp("todo")
+    shutil.copytree(REPO / "raw", folder / "raw")
+    shutil.copytree(Paths.from_env().declarations_dir, folder / "declarations")
+    (folder / "out").mkdir()
+    note = folder / f"{NOTE}.txt"
+    note.write_text(NOTE_TEXT, encoding="utf-8")
+    done = run_main(["new-source", str(note), "--id", NOTE], roots(folder))
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+@pytest.fixture(scope="module")
+def listed(added: Path, tmp_path_factory):
+    """The todo of the note, run on a copy (it writes drafts)."""
+    folder = copy_of(added, tmp_path_factory.mktemp("listed"))
+    return folder, run_main(["todo", NOTE], roots(folder))
+
+
+def note_document(folder: Path) -> RawDocument:
+    return snapshot.take(folder / "raw").documents[NOTE]
+
+
+def test_todo_lists_every_number_at_once_with_its_line_and_sentence(listed):
+    folder, done = listed
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"{NOTE}: {len(PENDING)} number(s) neither published nor skipped"
+    found = lines[1 : 1 + len(PENDING)]
+    for (line, text, sentence), printed in zip(PENDING, found, strict=True):
+        assert printed.startswith(f'raw/{NOTE}.txt:{line}: "{text}" (')
+        assert printed.endswith(f"): {sentence}")
+    assert "(fact invented_note_line1)" in found[0]
+    assert "(event invented_note_line2)" in found[2]
+    assert all("(table TODO_table_name (lines 6-8))" in row for row in found[3:])
+    drafted = folder / "out" / pipeline_cli.DRAFTS / NOTE
+    assert lines[-1].startswith(f"drafts: {drafted}/ (facts.yaml, events.yaml, tables.yaml)")
+    assert sorted(p.name for p in drafted.iterdir()) == ["events.yaml", "facts.yaml", "tables.yaml"]
+
+
+def test_drafts_are_accepted_by_the_strict_loaders(listed):
+    folder, _ = listed
+    drafted = folder / "out" / pipeline_cli.DRAFTS / NOTE
+    for kind, model in drafts.MODELS.items():
+        assert strict_yaml.load(model, drafted / f"{kind}.yaml")
+    declared = strict_yaml.load(facts.FactsFile, drafted / "facts.yaml").facts
+    assert [(f.id, f.unit, f.after is not None) for f in declared] == [
+        ("invented_note_line1", "TODO", False),
+        ("invented_note_line1_2", "percent", True),  # its period: 2019, in the sentence before
+    ]
+    assert "TODO: raw/" not in (drafted / "facts.yaml").read_text(encoding="utf-8")
+
+
+def test_a_draft_fact_reads_its_value_unchanged_with_its_hedge_and_period(listed):
+    folder, _ = listed
+    file = strict_yaml.load(
+        facts.FactsFile, folder / "out" / pipeline_cli.DRAFTS / NOTE / "facts.yaml"
+    )
+    source = locate.Sourced(NOTE, "a draft", file)
+    declarations = facts.FactDeclarations((source,), hedges.load())
+    rows = facts.extract_facts({NOTE: note_document(folder)}, declarations)
+    read = rows[["value_as_printed", "value", "qualifier", "period_start", "value_line"]]
+    assert read.to_dict("records") == [
+        {"value_as_printed": "46,000", "value": 46000.0, "qualifier": "approximately",
+         "period_start": "2019", "value_line": 1},
+        {"value_as_printed": "60", "value": 60.0, "qualifier": "exact",
+         "period_start": "2019", "value_line": 1},
+    ]  # fmt: skip
+
+
+def test_the_table_draft_reads_the_table_once_its_columns_are_named(listed):
+    folder, _ = listed
+    path = folder / "out" / pipeline_cli.DRAFTS / NOTE / "tables.yaml"
+    (table,) = strict_yaml.load(printed_tables.TablesFile, path).tables
+    assert (table.label.printed, table.label.cell) == ("Country", "text")
+    assert [(c.printed, c.cell) for c in table.columns] == [
+        ("Workers", "integer"),
+        ("Share", "percent"),
+    ]
+    named = table.model_copy(
+        update={
+            "label": table.label.model_copy(update={"column": "country"}),
+            "columns": [c.model_copy(update={"column": c.printed.lower()}) for c in table.columns],
+        }
+    )
+    rows = printed_tables.parse(note_document(folder), named)
+    assert rows[["country", "workers", "share", "line_start"]].values.tolist() == [
+        ["Mexico", 27600, 60.0, 6],
+        ["Jamaica", 9200, 20.0, 7],
+        ["Trinidad and Tobago", 2300, 5.0, 8],
+    ]
+
+
+def test_moved_drafts_publish_their_numbers(added, tmp_path):
+    folder = copy_of(added, tmp_path / "moved")
+    first = run_main(["todo", NOTE], roots(folder))
+    assert first.returncode == 1, first.stderr
+    drafted = folder / "out" / pipeline_cli.DRAFTS / NOTE
+    for name in ("facts.yaml", "events.yaml"):
+        shutil.copy(drafted / name, folder / "declarations" / locate.SOURCES / NOTE / name)
+    again = run_main(["todo", NOTE], roots(folder))
+    assert again.returncode == 1, again.stderr
+    lines = again.stdout.splitlines()
+    assert lines[0] == f"{NOTE}: {len(TABLE_ROWS)} number(s) neither published nor skipped"
+    assert [line.split(" (", 1)[0] for line in lines[1:-1]] == [
+        f'raw/{NOTE}.txt:{line}: "{text}"' for line, text, _ in TABLE_ROWS
+    ]
+    assert sorted(p.name for p in drafted.iterdir()) == ["tables.yaml"]  # rewritten
+
+
+def test_a_broken_declaration_of_another_document_is_left_out(added, tmp_path):
+    folder = copy_of(added, tmp_path / "broken")
+    sources = folder / "declarations" / locate.SOURCES
+    other = next(
+        path
+        for path in sorted(sources.glob("*/facts.yaml"))
+        if path.parent.name != NOTE and "pattern: '" in path.read_text(encoding="utf-8")
+    )
+    text = other.read_text(encoding="utf-8")
+    other.write_text(text.replace("pattern: '", "pattern: 'NO SUCH TEXT ", 1), encoding="utf-8")
+    done = run_main(["todo", NOTE], roots(folder))
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == (
+        f"{NOTE}: {len(PENDING)} number(s) neither published nor skipped"
+    )
+    assert done.stderr.startswith(f"{other.parent.name}: locators left out, broken: raw/")
+    assert "NO SUCH TEXT" in done.stderr
+    everything = run_main(["todo"], roots(folder))  # every document: the broken one said
+    assert everything.returncode == 1
+    assert f"{other.parent.name}: locators left out" in everything.stderr
+
+
+def test_a_document_with_nothing_pending_exits_0(added):
+    other = next(d for d in snapshot.load_manifest(added / "raw") if d["document_id"] != NOTE)
+    done = run_main(["todo", other["document_id"]], roots(added))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == (
+        f"nothing pending: every number of {other['document_id']} is published or skipped\n"
+    )
+
+
+def test_an_unknown_document_is_refused(added):
+    done = run_main(["todo", "no_such_document"], roots(added))
+    assert done.returncode == 1
+    assert done.stderr == (
+        "todo failed: raw/manifest.yaml: expected a document of the manifest; "
+        "found 'no_such_document'\n"
+    )
+
+
+def test_help_says_the_exit_status(capsys):
+    with pytest.raises(SystemExit):
+        pipeline_cli.main(["todo", "--help"])
+    assert "Exit status 0 when nothing is pending, 1 otherwise." in " ".join(
+        capsys.readouterr().out.split()
+    )
+
+
+# --- the drafts, on documents of a few lines --------------------------------------------------
+
+
+def drafted(text: str) -> drafts.Drafts:
+    document = RawDocument("d", "raw/d.txt", text)
+    return drafts.draft(document, scan.scan(document), hedges.load())
+
+
+def test_money_with_its_scale_and_printed_currency_and_a_range_as_two_bounds():
+    text = drafted("It pledged $1.24 billion USD in aid, and 60-70% of it went to Peru.\n")
+    draft = text.files()["facts.yaml"]
+    file = strict_yaml.validate(facts.FactsFile, yaml.safe_load(draft), "the draft")
+    assert [(f.id, f.unit, f.bound) for f in file.facts] == [
+        ("d_line1", "USD", None),
+        ("d_line1_2_lower", "percent", "lower"),
+        ("d_line1_2_upper", "percent", "upper"),
+    ]
+    assert r"\$(?P<value>\d+\.\d+) (?P<scale>billion) USD" in file.facts[0].pattern
+
+
+def test_an_unprinted_currency_is_inferred_and_marked_for_review():
+    text = drafted("Canada gave $3 million to the programme.\n").files()["facts.yaml"]
+    assert "  unit: CAD\n" in text
+    assert "  unit_inferred: true  # TODO: no currency printed with the figure" in text
+
+
+def test_a_header_that_does_not_split_into_labels_is_left_to_the_maintainer():
+    text = "Caption\nYear Count of all Share\n2019 12 5%\n2020 14 6%\nSource: none.\n"
+    draft = drafted(text).files()["tables.yaml"]
+    assert "  label: {printed: Year, column: TODO, cell: year}" in draft
+    assert "  # TODO: the header's labels, one per column: 'Year Count of all Share'" in draft
+    assert "  - {printed: TODO, column: TODO, cell: integer}" in draft
+    assert "  - {printed: TODO, column: TODO, cell: percent}" in draft
+
+
+def test_a_pending_rule_holds_numbers_the_todo_lists():
+    rules = accounting.Rules(
+        accounting.RULES_FILE,
+        (accounting.Rule(id="later", status="pending", reason="not yet", pattern="Later: 9"),),
+    )
+    document = RawDocument("d", "raw/d.txt", "Later: 9")
+    frame = coverage.classify({"d": document}, {}, rules)
+    assert [(u.token.text, u.rule) for u in coverage.pending(frame, {"d": document})] == [
+        ("9", "later")
+    ]
+
+
+# --- the view a todo evaluates when a document's locators are left out -------------------------
+
+
+def test_a_view_without_a_document_keeps_its_tables_and_drops_its_projects(tmp_path):
+    declarations = Paths.from_env().declarations_dir
+    projects = strict_yaml.load(groups.Projects, declarations / groups.PROJECTS).projects
+    left = projects[0].primary_document
+    view = views.without(declarations, [left], tmp_path / "view")
+    kept = {path.name for path in (view / locate.SOURCES / left).iterdir()}
+    assert kept == {
+        path.name
+        for path in (declarations / locate.SOURCES / left).iterdir()
+        if path.stem in views.TABLES
+    }
+    loaded = groups.load_projects(view)
+    assert all(p.primary_document != left for p in loaded.projects)
+    assert projects[0].project_id not in {
+        d.project for source in loaded.descriptions for d in source.declarations.descriptions
+    }
+    assert events.load_events(view)  # the other documents' declarations read as they are
+    assert views.document_of(f"raw/{left}.txt", {left: f"raw/{left}.txt"}) == left
+    assert views.document_of(str(view / locate.SOURCES / left / "facts.yaml"), {left: ""}) == left
+    assert views.document_of(str(view / groups.PROJECTS), {left: ""}) is None
