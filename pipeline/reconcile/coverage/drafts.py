@@ -26,7 +26,7 @@ from pydantic import BaseModel
 
 from pipeline import strict_yaml
 from pipeline.errors import SourceError
-from pipeline.extract import events, facts, locate, numbers, printed_tables
+from pipeline.extract import dates, events, facts, locate, numbers, printed_tables
 from pipeline.extract.hedges import Hedges
 from pipeline.reconcile.coverage import Unpublished
 from pipeline.reconcile.coverage.scan import (
@@ -232,7 +232,7 @@ def _dates(document: RawDocument, span: Span, tokens: Sequence[Token]) -> list[S
         words = [span[0] + m.start() for m in re.finditer(r"\S+", text[span[0] : year.start])]
         for start in [*words[-WORDS_BEFORE_A_YEAR:], year.start]:
             try:
-                events.parse_date(text[start : year.end])
+                dates.load_date_forms().parse(text[start : year.end])
             except ValueError:
                 continue
             found.append((start, year.end))
@@ -284,12 +284,14 @@ def _period_groups(document: RawDocument, date: Span) -> list[Group]:
     or `year` over the whole printed date, where a fact's period reader reads them ("5 March,
     2020"); else `year` over its year."""
     printed = document.flat_text[date[0] : date[1]]
-    interval = events.INTERVAL.fullmatch(printed)
+    forms = dates.load_date_forms()
+    found = (re.fullmatch(form.pattern, printed) for form in forms.intervals)
+    interval = next(filter(None, found), None)
     spans = [("start", *interval.span("start")), ("end", *interval.span("end"))] if interval else []
     for candidate in (spans, [("year", 0, len(printed))]):
         try:
             for _, start, end in candidate:
-                facts.partial_date(printed[start:end])
+                forms.read(printed[start:end])
         except ValueError:
             continue
         if candidate:
