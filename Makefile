@@ -80,9 +80,10 @@ exports: setup
 site: setup
 	$(RUN) python -m pipeline.site
 
-# Rewrite tests/golden/site/ (the pages test_site_golden.py compares) after an intended change.
+# Rewrite tests/golden/ after an intended change: the fixture package (the example source's rows
+# of a build with it) and the pages of its site, which test_site_golden.py compares.
 golden: setup
-	UPDATE_GOLDEN=1 $(RUN) pytest -q tests/test_site_golden.py
+	UPDATE_GOLDEN=1 $(RUN) pytest -q tests/test_example_source.py tests/test_site_golden.py
 
 mutation: setup
 	$(RUN) python tests/mutation_run.py

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from pipeline import strict_yaml
 from pipeline.extract import locate, new_declarations
@@ -60,11 +61,15 @@ def test_a_new_source_is_copied_and_its_entry_appended_for_the_snapshot_to_verif
     flagged = [key for key in required if key not in known]
     assert {key: entry[key] for key in known} == known
     # Not stated, or not redistributed until its rights are established; each for review.
-    values = {key: False if key == "redistributed" else NOT_STATED for key in flagged}
+    # The release carries a statement why it is not redistributed (as tests/test_provenance.py
+    # requires of every entry).
+    stated = {"redistributed": False, "redistribution": new_source.NOT_REDISTRIBUTED}
+    values = {key: stated.get(key, NOT_STATED) for key in flagged}
     assert {key: entry[key] for key in flagged} == values
     appended = after[len(before) :].splitlines()
     for key, value in values.items():
-        assert f"  {key}: {str(value).lower()}  # {new_source.REVIEW}" in appended
+        printed = yaml.safe_dump(value).removesuffix("...\n").strip()  # as YAML writes it
+        assert f"  {key}: {printed}  # {new_source.REVIEW}" in appended
     verified = snapshot.take(folder / "raw").documents[NOTE]
     assert verified.text == (folder / "note.txt").read_text(encoding="utf-8")
     lines = done.stdout.splitlines()

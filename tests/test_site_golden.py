@@ -1,10 +1,12 @@
 """The site's pages, byte for byte, against the committed copy in tests/golden/site/.
 
-test_site.py checks what every page must hold (links resolve, rows link to their lines,
-charts are honest); this test pins everything else a reader sees - wording, order, numbers in
-charts, attributes - so that a change to the site's code shows up as a reviewed diff of the
-pages. After an intended change (to the site's code or to the published package), refresh the
-copy with `make golden` (UPDATE_GOLDEN=1) and commit it with the change. `data/` (the package
+The pages are those of the fixture package tests/golden/package/ (the example source's rows,
+tests/fixture_package.py), not of the published package: a change of the sources' data touches
+no golden file. test_site.py checks what every page of the real package's site must hold (links
+resolve, rows link to their lines, charts are honest); this test pins everything else a reader
+sees - wording, order, attributes - so that a change to the site's code shows up as a reviewed
+diff of the pages. After an intended change to the site's code, refresh the copy with `make
+golden` (UPDATE_GOLDEN=1) and commit it with the change. `data/` (the package
 and its exports, tested in test_exports.py) and `assets/` (copied from pipeline/site/assets)
 are not kept here. The copy is kept with a line break between adjacent tags, so that its diffs
 are read line by line (the pages themselves are written on one line).
@@ -22,6 +24,7 @@ from pipeline import site
 from pipeline.paths import REPO_ROOT
 
 GOLDEN = REPO_ROOT / "tests" / "golden" / "site"
+GOLDEN_PACKAGE = REPO_ROOT / "tests" / "golden" / "package"  # tests/test_example_source.py
 NOT_KEPT = ("data", "assets", *site.KEPT)
 
 
@@ -74,7 +77,7 @@ def write_golden(made: dict[str, bytes]) -> None:
 def test_the_site_is_the_golden_copy(tmp_path):
     # Its own site, not test_site.py's module fixture: mutmut credits what a fixture runs to
     # the first test that set it up, and reruns only that test for a mutant of the site.
-    site.generate(REPO_ROOT, tmp_path / "site")
+    site.generate(GOLDEN_PACKAGE, tmp_path / "site", GOLDEN_PACKAGE)
     made = site_files(tmp_path / "site")
     assert made, "the site has no pages"
     if os.environ.get("UPDATE_GOLDEN"):

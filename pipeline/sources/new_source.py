@@ -20,6 +20,7 @@ from pipeline.sources import snapshot
 
 SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 REVIEW = "TODO: review (added by new-source)"
+NOT_REDISTRIBUTED = "Not redistributed: the rights are not stated."
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ def _entry(document_id: str, raw_path: str, name: str) -> tuple[dict, tuple[str,
         elif field.is_required():
             entry[key] = False if field.annotation is bool else NOT_STATED
             flagged.append(key)
+    # Not redistributed while its rights are not stated: the statement the release carries.
+    entry["redistribution"] = NOT_REDISTRIBUTED
     return entry, tuple(flagged)
 
 
