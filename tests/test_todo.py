@@ -48,6 +48,7 @@ PENDING = [
     (8, "5%", "Trinidad and Tobago 2,300 5%"),
 ]
 TABLE_ROWS = PENDING[3:]
+TABLE_SCHEMA = "workers_by_country_of_origin.schema.yaml"  # named after the table's caption
 
 
 def roots(folder: Path) -> dict[str, str]:
@@ -101,10 +102,17 @@ def test_todo_lists_every_number_at_once_with_its_line_and_sentence(listed):
         assert printed.endswith(f"): {sentence}")
     assert "(fact invented_note_line1)" in found[0]
     assert "(event invented_note_line2)" in found[2]
-    assert all("(table TODO_table_name (lines 6-8))" in row for row in found[3:])
+    assert all("(table workers_by_country_of_origin (lines 6-8))" in row for row in found[3:])
     drafted = folder / "out" / pipeline_cli.DRAFTS / NOTE
-    assert lines[-1].startswith(f"drafts: {drafted}/ (facts.yaml, events.yaml, tables.yaml)")
-    assert sorted(p.name for p in drafted.iterdir()) == ["events.yaml", "facts.yaml", "tables.yaml"]
+    assert lines[-1].startswith(
+        f"drafts: {drafted}/ (facts.yaml, events.yaml, tables.yaml, {TABLE_SCHEMA})"
+    )
+    assert sorted(p.name for p in drafted.iterdir()) == [
+        "events.yaml",
+        "facts.yaml",
+        "tables.yaml",
+        TABLE_SCHEMA,
+    ]
 
 
 def test_drafts_are_accepted_by_the_strict_loaders(listed):
@@ -118,6 +126,8 @@ def test_drafts_are_accepted_by_the_strict_loaders(listed):
         ("invented_note_line1_2", "percent", True),  # its period: 2019, in the sentence before
     ]
     assert "TODO: raw/" not in (drafted / "facts.yaml").read_text(encoding="utf-8")
+    # The topic whose description in schemas/facts.yaml shares the sentence's words ("workers").
+    assert declared[0].topic == "labour migration"
 
 
 def test_a_draft_fact_reads_its_value_unchanged_with_its_hedge_and_period(listed):
@@ -137,27 +147,46 @@ def test_a_draft_fact_reads_its_value_unchanged_with_its_hedge_and_period(listed
     ]  # fmt: skip
 
 
-def test_the_table_draft_reads_the_table_once_its_columns_are_named(listed):
+def test_the_table_draft_reads_the_table_as_drafted(listed):
     folder, _ = listed
     path = folder / "out" / pipeline_cli.DRAFTS / NOTE / "tables.yaml"
     (table,) = strict_yaml.load(printed_tables.TablesFile, path).tables
-    assert (table.label.printed, table.label.cell) == ("Country", "text")
-    assert [(c.printed, c.cell) for c in table.columns] == [
-        ("Workers", "integer"),
-        ("Share", "percent"),
-    ]
-    named = table.model_copy(
-        update={
-            "label": table.label.model_copy(update={"column": "country"}),
-            "columns": [c.model_copy(update={"column": c.printed.lower()}) for c in table.columns],
-        }
+    assert (table.name, table.countries) == ("workers_by_country_of_origin", True)
+    assert (table.label.printed, table.label.column, table.label.cell) == (
+        "Country",
+        "country_as_printed",
+        "text",
     )
-    rows = printed_tables.parse(note_document(folder), named)
-    assert rows[["country", "workers", "share", "line_start"]].values.tolist() == [
+    assert [(c.printed, c.column, c.cell) for c in table.columns] == [
+        ("Workers", "workers", "integer"),
+        ("Share", "share_pct", "percent"),  # the unit in the name
+    ]
+    rows = printed_tables.parse(note_document(folder), table)
+    assert rows[["country_as_printed", "workers", "share_pct", "line_start"]].values.tolist() == [
         ["Mexico", 27600, 60.0, 6],
         ["Jamaica", 9200, 20.0, 7],
         ["Trinidad and Tobago", 2300, 5.0, 8],
     ]
+
+
+def test_the_tables_schema_is_drafted_from_its_declaration(listed):
+    folder, _ = listed
+    schema = yaml.safe_load(
+        (folder / "out" / pipeline_cli.DRAFTS / NOTE / TABLE_SCHEMA).read_text()
+    )
+    assert schema["name"] == "workers_by_country_of_origin"
+    assert schema["primary_key"] == ["country_iso3"]
+    fields = [field.get("use") or field["name"] for field in schema["fields"]]
+    assert fields == [
+        "country_iso3",
+        "country_as_printed",
+        "workers",
+        "share_pct",
+        "document_id",
+        "line_start",
+        "line_end",
+    ]
+    assert [f.get("unit") for f in schema["fields"][2:4]] == ["TODO", "percent"]
 
 
 def test_moved_drafts_publish_their_numbers(added, tmp_path):
@@ -174,7 +203,7 @@ def test_moved_drafts_publish_their_numbers(added, tmp_path):
     assert [line.split(" (", 1)[0] for line in lines[1:-1]] == [
         f'raw/{NOTE}.txt:{line}: "{text}"' for line, text, _ in TABLE_ROWS
     ]
-    assert sorted(p.name for p in drafted.iterdir()) == ["tables.yaml"]  # rewritten
+    assert sorted(p.name for p in drafted.iterdir()) == ["tables.yaml", TABLE_SCHEMA]  # rewritten
 
 
 def test_a_broken_declaration_of_another_document_is_left_out(added, tmp_path):
@@ -254,7 +283,7 @@ def test_an_unprinted_currency_is_inferred_and_marked_for_review():
 def test_a_header_that_does_not_split_into_labels_is_left_to_the_maintainer():
     text = "Caption\nYear Count of all Share\n2019 12 5%\n2020 14 6%\nSource: none.\n"
     draft = drafted(text).files()["tables.yaml"]
-    assert "  label: {printed: Year, column: TODO, cell: year}" in draft
+    assert "  label: {printed: Year, column: year, cell: year}" in draft
     assert "  # TODO: the header's labels, one per column: 'Year Count of all Share'" in draft
     assert "  - {printed: TODO, column: TODO, cell: integer}" in draft
     assert "  - {printed: TODO, column: TODO, cell: percent}" in draft

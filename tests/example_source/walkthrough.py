@@ -107,13 +107,13 @@ def add_example_source(copy: RepositoryCopy) -> None:
         shutil.copyfile(declared, folder / declared.name)
     # 4. The schema of its table, published.
     shutil.copyfile(
-        EXAMPLE / "schemas" / "sawp_workers_by_origin.yaml",
-        copy.schemas_dir / "sawp_workers_by_origin.yaml",
+        EXAMPLE / "schemas" / "sawp_workers_by_country_of_origin.yaml",
+        copy.schemas_dir / "sawp_workers_by_country_of_origin.yaml",
     )
     _replace(
         copy.schemas_dir / "_package.yaml",
         "  - resettlement_by_region\n",
-        "  - resettlement_by_region\n  - sawp_workers_by_origin\n",
+        "  - resettlement_by_region\n  - sawp_workers_by_country_of_origin\n",
     )
     # 5. The table's caption holds no statistic: the rule for tables' headings applies to it.
     _replace(

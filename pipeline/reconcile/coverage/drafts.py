@@ -24,7 +24,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel
 
-from pipeline import strict_yaml
+from pipeline import harmonise, schemas, strict_yaml
 from pipeline.errors import SourceError
 from pipeline.extract import dates, events, facts, locate, numbers, printed_tables
 from pipeline.extract.hedges import Hedges
@@ -78,6 +78,7 @@ class Drafts:
 
     document_id: str
     entries: list[Entry] = field(default_factory=list)
+    schemas: dict[str, str] = field(default_factory=dict)  # a table's draft schema, by name
     # A token no entry holds: a later date of a sentence whose facts take the first as period.
     undrafted: str = "a date of a sentence drafted as facts: their period is its first date"
 
@@ -110,6 +111,7 @@ class Drafts:
             text = "\n".join([*_header(self.document_id, kind), f"{kind}:", *items, ""])
             strict_yaml.validate(model, yaml.safe_load(text), f"the draft {kind}.yaml")
             texts[f"{kind}.yaml"] = text
+        texts |= {f"{name}.schema.yaml": schema for name, schema in self.schemas.items()}
         return texts
 
 
@@ -134,8 +136,9 @@ def draft(document: RawDocument, pending: Sequence[Token], hedges: Hedges) -> Dr
         covered = tuple(t for t in pending if run.top <= t.line <= run.rows[-1])
         if covered:
             count = sum(entry.kind == "tables" for entry in drafts.entries)
-            name = "TODO_table_name" + (f"_{count + 1}" if count else "")
-            drafts.entries.append(_table(document, run, covered, name))
+            entry, schema = _table(document, run, covered, count)
+            drafts.entries.append(entry)
+            drafts.schemas[entry.what.split()[1]] = schema
             drafted.update(covered)
     ids: Counter[str] = Counter()
     prose = [t for t in pending if t not in drafted]
@@ -193,12 +196,22 @@ def _pattern(text: str, span: Span, groups: Sequence[Group]) -> str:
     return "".join([*parts, _literal(text[at : span[1]])])
 
 
-def _guess(terms: Sequence[str], text: str) -> tuple[str, str]:
-    """A term of a closed vocabulary whose words the text has (else the first), and the
-    comment that asks for it to be checked."""
+def _guess(terms: Sequence[str], text: str, described: str = "") -> tuple[str, str]:
+    """A term of a closed vocabulary for a text, and the comment that asks for it to be
+    checked: the first whose words the text has, else the one whose description (in
+    `described`, "`term` - words;") shares most words with the text, else the first."""
     words = set(re.findall(r"[a-z]+", text.lower()))
-    term = next((t for t in terms if set(t.split()) <= words), terms[0])
+    term = next((t for t in terms if set(t.split()) <= words), None)
+    if term is None:
+        meant = {t: set(re.findall(r"[a-z]{4,}", d.lower())) for t, d in _descriptions(described)}
+        shared = {t: len(meant.get(t, set()) & words) for t in terms}
+        term = max(terms, key=lambda t: shared[t]) if any(shared.values()) else terms[0]
     return term, f"TODO: one of {', '.join(terms)}"
+
+
+def _descriptions(described: str) -> list[tuple[str, str]]:
+    """The terms a field's description explains: "`term` - what it covers;"."""
+    return re.findall(r"`([^`]+)` - ([^;`]+)", " ".join(described.split()))
 
 
 def _reading_error(
@@ -374,7 +387,9 @@ def _facts(
         word = document.flat_text[hedge[0] : hedge[1]]
         groups.append((*hedge, f"(?P<hedge>{_literal(word)})"))
         qualifier = f'{hedges.qualifier_of(word)} (the hedge "{word}")'
-    topic, topic_comment = _guess(facts.topics(), document.flat_text[span[0] : span[1]])
+    topic_field = next(f for f in schemas.load("facts").fields if f.name == "topic")
+    sentence_text = document.flat_text[span[0] : span[1]]
+    topic, topic_comment = _guess(facts.topics(), sentence_text, topic_field.description)
     fields: dict[str, str | int | bool] = {
         "id": _new_id(document, "facts", token, ids),
         "indicator": TODO,
@@ -520,10 +535,50 @@ def _whole_line(document: RawDocument, line: int | None, what: str) -> str:
     return f"{_scalar(pattern)}  # {what}"
 
 
-def _table(document: RawDocument, run: Run, covered: tuple[Token, ...], name: str) -> Entry:
-    """The draft of a printed table (tables.yaml) read from a run of lines: the label column a
-    year (with the month it runs to) where every row starts with one, else text; a column per
-    cell of the most rows."""
+def _snake(text: str) -> str:
+    """A printed label as a column name: 'Total (billions USD)' -> 'total_billions_usd'."""
+    return "_".join(re.findall(r"[a-z0-9]+", text.lower())) or TODO
+
+
+def _caption(document: RawDocument, line: int | None) -> tuple[str, str, bool]:
+    """The caption as a pattern, its last year a group `year` (a column of every row); the
+    table name its title suggests ('Table 1: “Workers by origin, 2019”': workers_by_origin)."""
+    if line is None:
+        return f"{TODO}  # TODO: the caption: none found", TODO, False
+    text = document.line(line).strip()
+    years = list(re.finditer(r"(?<!\d)[0-9]{4}(?!\d)", text))
+    if not years:
+        return _whole_line(document, line, "the line above the header"), _title_name(text), False
+    last = years[-1]
+    before, after = _literal(text[: last.start()]), _literal(text[last.end() :])
+    pattern = rf"^\s*{before}(?P<year>[0-9]{{4}}){after}\s*$"
+    return (
+        f"{_scalar(pattern)}  # the line above the header",
+        _title_name(text[: last.start()]),
+        True,
+    )
+
+
+def _title_name(caption: str) -> str:
+    title = re.sub(r"^\s*(?:Table|Figure)\s+[0-9A-Za-z.]+\s*[:.]", "", caption)
+    return _snake(title)
+
+
+def _ends(document: RawDocument, line: int | None) -> str:
+    """The line after the last row, as far as its first colon where it has one ('Source:')."""
+    if line is None or ":" not in (text := document.line(line).strip()):
+        return _whole_line(document, line, "the line after the last row")
+    pattern = r"^\s*" + _literal(text[: text.index(":") + 1])
+    return f"{_scalar(pattern)}  # the line after the last row"
+
+
+def _table(
+    document: RawDocument, run: Run, covered: tuple[Token, ...], count: int
+) -> tuple[Entry, str]:
+    """The draft of a printed table (tables.yaml) read from a run of lines, and the draft of its
+    schema: the label column a year (with the month it runs to) where every row starts with
+    one, else text (countries, if every label is a country's name); a column per cell of the
+    most rows, named after its printed label."""
     texts = [document.line(n).strip() for n in run.rows]
     rows = [printed_tables._split_row(text, "year_to_month") for text in texts]
     label_kind = "year_to_month" if any(month for _, month, _ in rows) else "year"
@@ -535,22 +590,92 @@ def _table(document: RawDocument, run: Run, covered: tuple[Token, ...], name: st
     header = document.line(run.header).strip() if run.header else ""
     labels = _labels(header, width + 1)
     first_words = labels[0] if labels else (header.split() or [TODO])[0]
-    label = {"printed": first_words, "column": TODO, "cell": label_kind}
+    caption, name, has_year = _caption(document, run.caption)
+    name = name + (f"_{count + 1}" if count else "")
+    labelled = [label for label, _, _ in rows]
+    countries = label_kind == "text" and all(harmonise.iso3_of(labelled).values())
+    label_column = f"{_snake(first_words)}_as_printed" if label_kind == "text" else "year"
+    if countries:
+        label_column = "country_as_printed"
+    label = {"printed": first_words, "column": label_column, "cell": label_kind}
     lines = [
-        f"- name: {name}  # schemas/<name>.yaml declares its fields",
-        f"  caption: {_whole_line(document, run.caption, 'the line above the header')}",
+        f"- name: {name}  # TODO: check; schemas/<name>.yaml declares its fields",
+        f"  caption: {caption}",
         f"  label: {_flow(label)}  # cell: text | year | year_to_month",
     ]
     if labels is None:
         lines.append(f"  # TODO: the header's labels, one per column: {header!r}")
     lines.append("  columns:  # one per printed header label, in printed order")
-    for i, cells in enumerate(columns):
-        column = {"printed": labels[i + 1] if labels else TODO, "column": TODO}
-        column["cell"] = _cell_kind(cells)
+    cells: list[tuple[str, str]] = []
+    for i, printed in enumerate(columns):
+        column = {"printed": labels[i + 1] if labels else TODO}
+        column["cell"] = _cell_kind(printed)
+        named = _snake(column["printed"]) if labels else TODO
+        # The unit in the name: a percentage's column ends in _pct.
+        percent = column["cell"] == "percent" and labels and not named.endswith("_pct")
+        column["column"] = f"{named}_pct" if percent else named
+        column = {key: column[key] for key in ("printed", "column", "cell")}
+        cells.append((column["column"], column["cell"]))
         lines.append(f"  - {_flow(column)}  # cell: integer | decimal | percent")
-    lines.append(f"  ends: {_whole_line(document, run.closing, 'the line after the last row')}")
+    lines.append(f"  ends: {_ends(document, run.closing)}")
+    if countries:
+        lines.append("  countries: true  # every label is a country's name: harmonised to ISO3")
     rows_at = f"lines {run.rows[0]}-{run.rows[-1]}"
-    return Entry("tables", tuple(lines), covered, f"table {name} ({rows_at})")
+    entry = Entry("tables", tuple(lines), covered, f"table {name} ({rows_at})")
+    return entry, _schema(document.document_id, name, label, cells, countries, has_year)
+
+
+def _schema(
+    document_id: str,
+    name: str,
+    label: dict[str, str],
+    cells: Sequence[tuple[str, str]],
+    countries: bool,
+    has_year: bool,
+) -> str:
+    """The draft of a table's schema: its fields from the declaration, the words (title,
+    description, units) left to the maintainer."""
+    types = {"integer": "integer", "decimal": "number", "percent": "number"}
+    lines = [
+        f"# Draft schema of {name}, written by `python -m pipeline todo {document_id}`: edit every",
+        f"# TODO, move it to schemas/{name}.yaml and list {name} in schemas/_package.yaml.",
+        f"name: {name}",
+        "title: TODO",
+        "description: TODO",
+        "row: TODO",
+        f"primary_key: [{'country_iso3' if countries else label['column']}]",
+        "foreign_keys:",
+        "  - {fields: [document_id], reference: {resource: documents, fields: [document_id]}}",
+    ]
+    if countries:
+        lines.append(
+            "  - {fields: [country_iso3], reference: {resource: countries, fields: [country_iso3]}}"
+        )
+    lines.append("fields:")
+    if countries:
+        lines += ["  - use: country_iso3", "  - use: country_as_printed"]
+    else:
+        kind = "string" if label["cell"] == "text" else "integer"
+        lines += [f"  - name: {label['column']}", f"    type: {kind}", "    description: TODO"]
+    for column, cell in cells:
+        unit = "percent" if cell == "percent" else "TODO"
+        lines += [
+            f"  - name: {column}",
+            f"    type: {types[cell]}",
+            f"    unit: {unit}",
+            "    description: TODO",
+            "    constraints: {required: true}",
+        ]
+    if has_year:
+        lines += [
+            "  - name: year",
+            "    type: integer",
+            "    unit: year",
+            "    description: Year of the table, read from its caption.",
+            "    constraints: {required: true}",
+        ]
+    lines += ["  - use: document_id", "  - use: line_start", "  - use: line_end", ""]
+    return "\n".join(lines)
 
 
 def _labels(header: str, count: int) -> list[str] | None:
