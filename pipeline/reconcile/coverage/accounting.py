@@ -28,6 +28,15 @@ RULES_FILE = DECLARATIONS / "number_coverage.yaml"
 Status = Literal["skipped", "pending"]
 
 
+class RuleExample(strict_yaml.Declared):
+    """What a rule is for, shown on a text written for it: the number it skips there, and a
+    near miss (a text it must not skip a number of). Read only by the tests."""
+
+    text: str
+    skips: str
+    near_miss: str
+
+
 class Rule(strict_yaml.Declared):
     """Why the numbers a pattern finds are not published: `skipped` (not a statistic: a
     citation, a page, a name...) or `pending` (a statement not yet published)."""
@@ -43,6 +52,7 @@ class Rule(strict_yaml.Declared):
     # True: the rule holds a year even when a row's date cell is of that year (a cited work's
     # year is never the period of the statistic whose sentence cites it).
     over_dates: bool = False
+    example: RuleExample | None = None
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
