@@ -59,6 +59,15 @@ def make(built: Path, raw_dir: Path, document_id: str, target: Path) -> None:
         digest = hashlib.sha256(content).hexdigest()
         resources.append(resource | {"bytes": len(content), "hash": f"sha256:{digest}"})
     descriptor["resources"] = resources
+    # The fixture's own identity and description: a release of the package or a new source
+    # (which change its version, date and counts) changes no golden file.
+    descriptor |= {
+        "id": "urn:fixture:0.0.0",
+        "version": "0.0.0",
+        "created": "2000-01-01T00:00:00Z",
+        "description": f"The rows of {document_id}, as a package of their own: the fixture the "
+        "dataset site's golden copy is rendered from.",
+    }
     descriptor["sources"] = [
         s for s in descriptor["sources"] if s["title"].startswith(entry["title"])
     ]
