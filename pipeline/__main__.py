@@ -214,11 +214,10 @@ def evaluate(found: str) -> None:
     try:
         from pipeline import graph  # defining the graph reads the declarations: may fail
 
-        unpublished = graph.unpublished(Paths.from_env())
+        unpublished, dated = graph.unpublished(Paths.from_env())
         result = {
-            "unpublished": [
-                [u.token.document_id, u.token.line, u.token.column, u.rule] for u in unpublished
-            ]
+            name: [[u.token.document_id, u.token.line, u.token.column, u.rule] for u in found]
+            for name, found in (("unpublished", unpublished), ("dated", dated))
         }
     except SourceError as error:
         result = {"error": str(error), "path": error.path}
@@ -253,13 +252,13 @@ def _evaluated(paths: Paths, declarations: Path, folder: Path) -> dict:
 
 def _unpublished_apart(
     paths: Paths, raw: RawSnapshot, document_id: str | None
-) -> tuple[list[Unpublished], dict[str, str]]:
-    """Every number nothing publishes or skips, and the documents whose locators were left out,
-    with the error that left each out: when the error of an evaluation names another document
-    (its raw file or a file of its declarations), the graph is evaluated again without that
-    document's locators (extract/views.py)."""
+) -> tuple[list[Unpublished], list[Unpublished], dict[str, str]]:
+    """Every number nothing publishes or skips, those skipped as dates (an event may publish
+    them), and the documents whose locators were left out, with the error that left each out:
+    when the error of an evaluation names another document (its raw file or a file of its
+    declarations), the graph is evaluated again without that document's locators
+    (extract/views.py)."""
     from pipeline.extract import views
-    from pipeline.reconcile.coverage import Unpublished, scan
 
     left_out: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="todo-") as temporary:
@@ -276,14 +275,20 @@ def _unpublished_apart(
             if culprit is None or culprit == document_id or culprit in left_out:
                 raise TodoFailed(found["error"])
             left_out[culprit] = found["error"]
-    rules = {(d, line, column): rule for d, line, column, rule in found["unpublished"]}
-    unpublished = [
+    return _tokens(raw, found["unpublished"]), _tokens(raw, found["dated"]), left_out
+
+
+def _tokens(raw: RawSnapshot, found: list[list]) -> list[Unpublished]:
+    """The numbers `evaluate` found (document, line, column, rule), as tokens of raw/."""
+    from pipeline.reconcile.coverage import Unpublished, scan
+
+    rules = {(d, line, column): rule for d, line, column, rule in found}
+    return [
         Unpublished(token, document.path, rules[(token.document_id, token.line, token.column)])
         for document in raw.documents.values()
         for token in scan.scan(document)
         if (token.document_id, token.line, token.column) in rules
     ]
-    return unpublished, left_out
 
 
 def _write_drafts(paths: Paths, drafts: Drafts) -> list[Path]:
@@ -312,7 +317,7 @@ def todo(paths: Paths, document_id: str | None) -> int:
         if document_id is not None and document_id not in raw.documents:
             manifest = f"raw/{snapshot.MANIFEST_NAME}"
             raise SourceError(manifest, None, "a document of the manifest", document_id)
-        unpublished, left_out = _unpublished_apart(paths, raw, document_id)
+        unpublished, dated, left_out = _unpublished_apart(paths, raw, document_id)
         declared_hedges = hedges.load(paths.declarations_dir / hedges.HEDGES.name)
     except (SourceError, TodoFailed) as error:
         print(f"todo failed: {error}", file=sys.stderr)
@@ -323,12 +328,17 @@ def todo(paths: Paths, document_id: str | None) -> int:
     listed = 0
     for wanted_id in wanted:
         items = [u for u in unpublished if u.token.document_id == wanted_id]
-        if not items:
-            continue
+        dates = [u for u in dated if u.token.document_id == wanted_id]
         document = raw.documents[wanted_id]
-        made = drafts.draft(document, [u.token for u in items], declared_hedges)
-        print(f"{wanted_id}: {len(items)} number(s) neither published nor skipped")
-        print("\n".join(made.listed(document, items)))
+        # A date skipped as a date is drafted too (an event, or a fact's period), not listed as
+        # pending: nothing requires it published.
+        made = drafts.draft(document, [u.token for u in items + dates], declared_hedges)
+        if items:
+            print(f"{wanted_id}: {len(items)} number(s) neither published nor skipped")
+            print("\n".join(made.listed(document, items)))
+        if dates:
+            print(f"{wanted_id}: {len(dates)} date(s) skipped as dates, which an event may publish")
+            print("\n".join(made.listed(document, dates, "skipped as a date by rule")))
         if written := _write_drafts(paths, made):
             names = ", ".join(path.name for path in written)
             print(

@@ -6,7 +6,7 @@ tables themselves (docs/architecture.md gives the figures).
 
     tables = materialize(snapshot.take(raw_dir))     # every table, checked; nothing published
     build(paths)                                     # every asset: the package is published
-    unpublished(paths)     # the numbers nothing publishes or skips (`python -m pipeline todo`)
+    unpublished(paths)     # the numbers nothing publishes or skips, and the dates (`todo`)
 """
 
 from __future__ import annotations
@@ -100,13 +100,15 @@ def build(paths: Paths, raw: RawSnapshot | None = None) -> None:
     run(paths, {} if raw is None else {RAW: raw})
 
 
-def unpublished(paths: Paths) -> list[coverage.Unpublished]:
-    """Every number of raw/ that no row publishes and no rule skips, all at once: number
-    coverage and the tables it reads, evaluated in memory (nothing published, nothing read
-    from a published package)."""
+def unpublished(paths: Paths) -> tuple[list[coverage.Unpublished], list[coverage.Unpublished]]:
+    """Every number of raw/ that no row publishes and no rule skips, all at once, and those
+    skipped as dates that an event may publish: number coverage and the tables it reads,
+    evaluated in memory (nothing published, nothing read from a published package)."""
     raw = snapshot.take(paths.raw_dir)
+    rules = coverage.accounting.load_rules()
     try:
         values = run(paths, {RAW: raw}, targets=[COVERAGE])
     except coverage.UncoveredNumber as error:
-        return list(error.unpublished)
-    return coverage.pending(values[COVERAGE], raw.documents)
+        return list(error.unpublished), coverage.dated(error.frame, raw.documents, rules)
+    frame = values[COVERAGE]
+    return coverage.pending(frame, raw.documents), coverage.dated(frame, raw.documents, rules)

@@ -103,6 +103,14 @@ def test_todo_lists_every_number_at_once_with_its_line_and_sentence(listed):
     assert "(fact invented_note_line1)" in found[0]
     assert "(event invented_note_line2)" in found[2]
     assert all("(table workers_by_country_of_origin (lines 6-8))" in row for row in found[3:])
+    # A date a rule skips as a date is listed apart, drafted too (here as the fact's period):
+    # an event may publish it, nothing requires it.
+    dates = lines[1 + len(PENDING) : -1]
+    assert dates == [
+        f"{NOTE}: 1 date(s) skipped as dates, which an event may publish",
+        f'raw/{NOTE}.txt:1: "2019" (fact invented_note_line1, skipped as a date by rule '
+        "event_year): About 46,000 workers came to Canada in 2019.",
+    ]
     drafted = folder / "out" / pipeline_cli.DRAFTS / NOTE
     assert lines[-1].startswith(
         f"drafts: {drafted}/ (facts.yaml, events.yaml, tables.yaml, {TABLE_SCHEMA})"
@@ -278,6 +286,14 @@ def test_an_unprinted_currency_is_inferred_and_marked_for_review():
     text = drafted("Canada gave $3 million to the programme.\n").files()["facts.yaml"]
     assert "  unit: CAD\n" in text
     assert "  unit_inferred: true  # TODO: no currency printed with the figure" in text
+
+
+def test_a_date_in_a_sentence_without_a_statistic_is_drafted_as_an_event():
+    text = "Mexico joined the program in June 1974, and the OECS followed in 1976.\n"
+    draft = yaml.safe_load(drafted(text).files()["events.yaml"])["events"]
+    assert [event["id"] for event in draft] == ["d_line1", "d_line1_2"]
+    assert "(?P<date>June \\d+)" in draft[0]["pattern"]
+    assert "followed in (?P<date>\\d+)" in draft[1]["pattern"]
 
 
 def test_a_header_that_does_not_split_into_labels_is_left_to_the_maintainer():

@@ -48,11 +48,17 @@ class UncoveredNumber(SourceError):
     names the first and how many are pending in all; `unpublished` holds them all, with those
     of the `pending` rules, for `python -m pipeline todo`."""
 
-    def __init__(self, unpublished: Sequence[Unpublished], documents: dict[str, RawDocument]):
+    def __init__(
+        self,
+        unpublished: Sequence[Unpublished],
+        documents: dict[str, RawDocument],
+        frame: pd.DataFrame,
+    ):
         first = next(item for item in unpublished if item.rule is None)
         token = first.token
         super().__init__(first.path, token.line, "every number published or skipped", token.text)
         self.unpublished = tuple(unpublished)
+        self.frame = frame  # the classification of every other number
         in_first = sum(item.token.document_id == token.document_id for item in unpublished)
         sentence = scan.sentence(documents[token.document_id], token)
         # The message the maintainer acts on, on one line: the file, the line, the number as
@@ -120,14 +126,27 @@ def classify(
                 unpublished.append(Unpublished(token, document.path, None))
     # All of them at once, not one a build: a new source has many.
     if any(item.rule is None for item in unpublished):
-        raise UncoveredNumber(unpublished, documents)
+        raise UncoveredNumber(unpublished, documents, pd.DataFrame(rows, columns=COLUMNS))
     _refuse_stale(declared, used)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def pending(frame: pd.DataFrame, documents: dict[str, RawDocument]) -> list[Unpublished]:
     """The numbers a classification (`classify`'s frame) left to `pending` rules."""
-    held = frame[frame["status"] == "pending"]
+    return _held(frame[frame["status"] == "pending"], documents)
+
+
+def dated(
+    frame: pd.DataFrame, documents: dict[str, RawDocument], declared: accounting.Rules
+) -> list[Unpublished]:
+    """The numbers a classification skipped as dates (by a rule with `dates: true`): no event
+    publishes them, one may."""
+    rules = {f"rule:{rule.id}" for rule in declared.rules if rule.dates}
+    return _held(frame[frame["accounted_by"].isin(rules)], documents)
+
+
+def _held(held: pd.DataFrame, documents: dict[str, RawDocument]) -> list[Unpublished]:
+    """The tokens of the rows of a classification, with the rule each row names."""
     rules = {
         (row.document_id, row.line, row.column_number): row.accounted_by.removeprefix("rule:")
         for row in held.itertuples()

@@ -52,6 +52,9 @@ class Rule(strict_yaml.Declared):
     # True: the rule holds a year even when a row's date cell is of that year (a cited work's
     # year is never the period of the statistic whose sentence cites it).
     over_dates: bool = False
+    # True: the numbers it skips are when something happened (a date in running text), which
+    # an event may publish: `python -m pipeline todo` drafts an event for each.
+    dates: bool = False
     example: RuleExample | None = None
 
     @cached_property

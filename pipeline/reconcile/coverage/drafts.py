@@ -87,15 +87,17 @@ class Drafts:
         found = [entry.what for entry in self.entries if token in entry.tokens]
         return "; ".join(found) or f"no draft: {self.undrafted}"
 
-    def listed(self, document: RawDocument, items: Sequence[Unpublished]) -> list[str]:
-        """A line per number: file, line, the number, what it is drafted as (and the pending
-        rule that holds it), and its sentence (a table's: its line)."""
+    def listed(
+        self, document: RawDocument, items: Sequence[Unpublished], held_by: str = "pending rule"
+    ) -> list[str]:
+        """A line per number: file, line, the number, what it is drafted as (and the rule that
+        holds it, as `held_by` says), and its sentence (a table's: its line)."""
         lines = []
         for item in items:
             token = item.token
             tabled = any(e.kind == "tables" and token in e.tokens for e in self.entries)
             where = document.line(token.line).strip() if tabled else sentence(document, token)
-            rule = f", pending rule {item.rule}" if item.rule else ""
+            rule = f", {held_by} {item.rule}" if item.rule else ""
             lines.append(
                 f'{item.path}:{token.line}: "{token.text}" ({self.what(token)}{rule}): {where}'
             )
@@ -188,12 +190,19 @@ def _shape(printed: str) -> str:
 
 
 def _pattern(text: str, span: Span, groups: Sequence[Group]) -> str:
-    """The text of `span`, escaped, with each (start, end, regex) put in place of its text."""
+    """The text of `span`, escaped, with each (start, end, regex) put in place of its text and
+    every other number by its shape: a locator holds no number of the source."""
     parts, at = [], span[0]
     for start, end, regex in sorted(groups):
-        parts += [_literal(text[at:start]), regex]
+        parts += [_shaped(text[at:start]), regex]
         at = end
-    return "".join([*parts, _literal(text[at : span[1]])])
+    return "".join([*parts, _shaped(text[at : span[1]])])
+
+
+def _shaped(text: str) -> str:
+    """Text as a regular expression matching itself, its numbers any of their shape."""
+    pieces = re.split(r"([0-9]+(?:[.,][0-9]+)*)", text)
+    return "".join(_shape(p) if i % 2 else _literal(p) for i, p in enumerate(pieces))
 
 
 def _guess(terms: Sequence[str], text: str, described: str = "") -> tuple[str, str]:
