@@ -163,7 +163,7 @@ def _header(
     )
     last = first
     while last < len(doc.lines) and (following := doc.line(last + 1).strip()):
-        label, _, cells = _split_row(following, table.label.cell)
+        label, _, cells = split_row(following, table.label.cell)
         if label and len(cells) == len(table.columns):
             break  # the first row, printed right under the header
         last += 1
@@ -232,7 +232,7 @@ def _period(
         ) from None
 
 
-def _split_row(text: str, cell: str) -> tuple[str, str | None, list[str]]:
+def split_row(text: str, cell: str) -> tuple[str, str | None, list[str]]:
     """A row's label, the month of a `year_to_month` label, and its cells; an empty label when
     the row does not start with one."""
     if cell == "text":
@@ -274,7 +274,7 @@ def parse(doc: RawDocument, table: PrintedTable) -> pd.DataFrame:
             break
         if not text:
             continue
-        label, month, cells = _split_row(text, table.label.cell)
+        label, month, cells = split_row(text, table.label.cell)
         if not label or len(cells) != len(columns):
             raise SourceError(
                 doc.path,

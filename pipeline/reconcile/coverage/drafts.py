@@ -589,11 +589,11 @@ def _table(
     one, else text (countries, if every label is a country's name); a column per cell of the
     most rows, named after its printed label."""
     texts = [document.line(n).strip() for n in run.rows]
-    rows = [printed_tables._split_row(text, "year_to_month") for text in texts]
+    rows = [printed_tables.split_row(text, "year_to_month") for text in texts]
     label_kind = "year_to_month" if any(month for _, month, _ in rows) else "year"
     if not all(label for label, _, _ in rows):
         label_kind = "text"
-        rows = [printed_tables._split_row(text, label_kind) for text in texts]
+        rows = [printed_tables.split_row(text, label_kind) for text in texts]
     width = Counter(len(cells) for _, _, cells in rows).most_common(1)[0][0]
     columns = [[cells[i] for _, _, cells in rows if len(cells) == width] for i in range(width)]
     header = document.line(run.header).strip() if run.header else ""
