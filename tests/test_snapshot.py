@@ -1,16 +1,29 @@
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from pipeline.errors import SourceError
-from pipeline.sources import snapshot
+from pipeline.sources import new_source, snapshot
 from tests.conftest import PAPER_FILE, REPO, edit_manifest
 
 
 def test_verify_accepts_the_repository_snapshot(documents):
     listed = [entry["document_id"] for entry in snapshot.load_manifest(REPO / "raw")]
     assert list(documents) == listed and listed
+
+
+def test_the_committed_manifest_is_reviewed_and_in_its_recorded_form(tmp_path):
+    text = (REPO / "raw" / snapshot.MANIFEST_NAME).read_text(encoding="utf-8")
+    assert new_source.REVIEW not in text, (
+        "raw/manifest.yaml keeps a key new-source flagged for review: state it (or leave it "
+        "'not stated'), then `make snapshot`"
+    )
+    shutil.copytree(REPO / "raw", tmp_path / "raw")
+    snapshot.record(tmp_path / "raw")
+    recorded = (tmp_path / "raw" / snapshot.MANIFEST_NAME).read_text(encoding="utf-8")
+    assert recorded == text, "raw/manifest.yaml is not in the form `make snapshot` writes"
 
 
 def test_changed_file_fails_checksum_until_resnapshot(raw_copy):

@@ -101,6 +101,9 @@ def add_example_source(copy: RepositoryCopy) -> None:
         lines[at] = f"  {key}: {value}"
         entry = "\n".join(lines)
     manifest.write_text(head + entry, "utf-8")
+    # ... then the manifest in the form `make snapshot` writes (the review marks go).
+    if (recorded := copy.run("snapshot")).returncode != 0:
+        raise RuntimeError(recorded.stderr)
     # 3. The declarations (drafted by `python -m pipeline todo`, edited) into its folder.
     folder = copy.declarations_dir / "sources" / DOCUMENT_ID
     for declared in sorted((EXAMPLE / "declarations").glob("*.yaml")):
