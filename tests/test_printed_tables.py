@@ -166,6 +166,19 @@ def test_a_year_label_is_a_number_and_gives_no_period():
 def test_a_year_row_with_no_month_name_is_refused():
     error = refusal(STOCKS.replace("(June)", "(Juin)"), STOCKS_TABLE)
     assert (error.line, error.found) == (8, "2020 (Juin) 3 4 20")
+    assert error.expected == "a year and a month name, e.g. '2020 (March)'"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("950 9%", "950 9", "percent in column share_pct ('Share'), with a % sign"),
+        ("950 9%", "9% 9%", "integer in column wheat_t ('Wheat (tonnes)'), without a % sign"),
+    ],
+)
+def test_a_cell_of_another_kind_names_its_column_and_the_sign(old, new, expected):
+    error = refusal(HARVEST.replace(old, new), HARVEST_TABLE)
+    assert (error.line, error.expected) == (8, expected)
 
 
 def test_a_document_ending_inside_the_header_names_a_line():

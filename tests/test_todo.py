@@ -296,6 +296,14 @@ def test_a_date_in_a_sentence_without_a_statistic_is_drafted_as_an_event():
     assert "followed in (?P<date>\\d+)" in draft[1]["pattern"]
 
 
+def test_a_table_is_named_after_its_caption_and_ends_at_its_closing_line():
+    text = "Table 4: Claims by year, 2020\nYear Opened Closed\n2019 12 5\n2020 14 6\nThe end.\n"
+    (table,) = yaml.safe_load(drafted(text).files()["tables.yaml"])["tables"]
+    assert table["name"] == "claims_by_year"
+    assert table["caption"] == r"^\s*Table 4: Claims by year, (?P<year>[0-9]{4})\s*$"
+    assert table["ends"] == r"^\s*The end\.\s*$"  # no colon: the whole line
+
+
 def test_a_header_that_does_not_split_into_labels_is_left_to_the_maintainer():
     text = "Caption\nYear Count of all Share\n2019 12 5%\n2020 14 6%\nSource: none.\n"
     draft = drafted(text).files()["tables.yaml"]
