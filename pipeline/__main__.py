@@ -280,15 +280,9 @@ def _unpublished_apart(
 
 def _tokens(raw: RawSnapshot, found: list[list]) -> list[Unpublished]:
     """The numbers `evaluate` found (document, line, column, rule), as tokens of raw/."""
-    from pipeline.reconcile.coverage import Unpublished, scan
+    from pipeline.reconcile.coverage import held_at
 
-    rules = {(d, line, column): rule for d, line, column, rule in found}
-    return [
-        Unpublished(token, document.path, rules[(token.document_id, token.line, token.column)])
-        for document in raw.documents.values()
-        for token in scan.scan(document)
-        if (token.document_id, token.line, token.column) in rules
-    ]
+    return held_at(raw.documents, {(d, line, column): rule for d, line, column, rule in found})
 
 
 def _write_drafts(paths: Paths, drafts: Drafts) -> list[Path]:

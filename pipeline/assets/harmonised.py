@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 from dagster import AssetIn, AssetsDefinition, asset
 
@@ -66,6 +68,7 @@ def event_actors(events: pd.DataFrame) -> Checked:
     yield from checked("event_actors", harmonise.actor_rows(events))
 
 
+@cache
 def _naming_countries() -> tuple[str, ...]:
     """The published tables with an ISO3 country column, in the package's order."""
     return tuple(

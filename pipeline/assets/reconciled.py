@@ -3,6 +3,8 @@ every number of the raw text accounted for."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 from dagster import AssetIn, AssetsDefinition, asset, load_assets_from_modules
 
@@ -14,6 +16,7 @@ from pipeline.reconcile import official_series as official_series
 from pipeline.sources.snapshot import RawSnapshot
 
 
+@cache
 def _read_from_the_text() -> tuple[str, ...]:
     """The tables with a schema of the layers before this one: they read the raw text (the
     published ones first, in the package's order: a number two rows publish is credited to

@@ -36,10 +36,15 @@ BOUND_QUALIFIERS: dict[str, Qualifier] = {"lower": "at least", "upper": "at most
 
 
 @cache
+def topic_field() -> schemas.Field:
+    """The field `topic` of schemas/facts.yaml: its enum the topics, its description what
+    each covers."""
+    return next(field for field in schemas.load("facts").fields if field.name == "topic")
+
+
 def topics() -> tuple[str, ...]:
     """The closed vocabulary of `topic`, declared once: the enum of schemas/facts.yaml."""
-    field = next(field for field in schemas.load("facts").fields if field.name == "topic")
-    return tuple(field.constraints.enum or ())
+    return tuple(topic_field().constraints.enum or ())
 
 
 RANK = "rank"

@@ -147,10 +147,20 @@ def dated(
 
 def _held(held: pd.DataFrame, documents: dict[str, RawDocument]) -> list[Unpublished]:
     """The tokens of the rows of a classification, with the rule each row names."""
-    rules = {
-        (row.document_id, row.line, row.column_number): row.accounted_by.removeprefix("rule:")
-        for row in held.itertuples()
-    }
+    return held_at(
+        documents,
+        {
+            (row.document_id, row.line, row.column_number): row.accounted_by.removeprefix("rule:")
+            for row in held.itertuples()
+        },
+    )
+
+
+def held_at(
+    documents: dict[str, RawDocument], rules: dict[tuple[str, int, int], str | None]
+) -> list[Unpublished]:
+    """The tokens of the documents at (document, line, column), each with its rule, in
+    document then reading order."""
     return [
         Unpublished(token, document.path, rules[place])
         for document in documents.values()

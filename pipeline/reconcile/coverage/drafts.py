@@ -24,13 +24,14 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel
 
-from pipeline import harmonise, schemas, strict_yaml
+from pipeline import harmonise, strict_yaml
 from pipeline.errors import SourceError
 from pipeline.extract import dates, events, facts, locate, numbers, printed_tables
 from pipeline.extract.hedges import Hedges
 from pipeline.reconcile.coverage import Unpublished
 from pipeline.reconcile.coverage.scan import (
     CURRENCY,
+    CURRENCY_SIGNS,
     SCALE,
     Token,
     is_series,
@@ -56,7 +57,6 @@ PRINTED = re.compile(
     re.IGNORECASE,
 )
 CURRENCY_CODE_AFTER = re.compile(rf"\s*(?P<code>{'|'.join(facts.CURRENCIES)})\b")
-CURRENCY_OF_SIGN = {"US": "USD", "C": "CAD", "CAD": "CAD", "CDN": "CAD"}
 Span = tuple[int, int]  # offsets in a document's flattened text
 Group = tuple[int, int, str]  # a span and the regular expression that takes its place
 
@@ -373,8 +373,8 @@ def _unit(document: RawDocument, token: Token) -> dict[str, str | int | bool]:
     if printed["prefix"]:
         code = CURRENCY_CODE_AFTER.match(document.flat_text, token.end)
         sign = printed["prefix"].strip().removesuffix("$").upper()
-        if code or sign in CURRENCY_OF_SIGN:
-            return {"unit": code["code"] if code else CURRENCY_OF_SIGN[sign]}
+        if code or sign in CURRENCY_SIGNS:
+            return {"unit": code["code"] if code else CURRENCY_SIGNS[sign]}
         return {"unit": "CAD", "unit_inferred": True}
     return {"unit": "percent" if printed["suffix"] else TODO}
 
@@ -396,8 +396,8 @@ def _facts(
         word = document.flat_text[hedge[0] : hedge[1]]
         groups.append((*hedge, f"(?P<hedge>{_literal(word)})"))
         qualifier = f'{hedges.qualifier_of(word)} (the hedge "{word}")'
-    topic_field = next(f for f in schemas.load("facts").fields if f.name == "topic")
     sentence_text = document.flat_text[span[0] : span[1]]
+    topic_field = facts.topic_field()
     topic, topic_comment = _guess(facts.topics(), sentence_text, topic_field.description)
     fields: dict[str, str | int | bool] = {
         "id": _new_id(document, "facts", token, ids),

@@ -30,7 +30,9 @@ Kind = Literal["digits", "percent", "money", "range", "word", "ordinal", "glued"
 
 _NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
 SCALE = r"(?:[ ](?:" + "|".join(SCALES) + r"))"
-CURRENCY = r"(?:US|CAD|CDN|C)?\$[ ]?"
+# The signs printed before a "$" ("US$", "C$"), and the currency each names.
+CURRENCY_SIGNS = {"US": "USD", "CAD": "CAD", "CDN": "CAD", "C": "CAD"}
+CURRENCY = r"(?:" + "|".join(CURRENCY_SIGNS) + r")?\$[ ]?"
 _CARDINAL_WORDS = [*UNIT_WORDS, *TENS_WORDS, "hundred"]
 _CARDINAL = (
     r"(?:" + "|".join(sorted(_CARDINAL_WORDS, key=len, reverse=True)) + r")"
