@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import os
 import shutil
@@ -140,10 +141,18 @@ def package_bytes(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="session")
-def fresh_build(tmp_path_factory) -> Path:
-    """The package a forced build of the repository's raw/ publishes, in a temporary folder."""
-    out = tmp_path_factory.mktemp("fresh") / "out"
-    out.mkdir()
-    result = run_build(REPO / "raw", out, in_process=False)
-    assert result.returncode == 0, result.stderr
+def fresh_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The package a forced build of the repository's raw/ publishes, in a temporary folder:
+    one build for the session, shared by the test processes (the first to take the lock builds
+    it, in process; the others wait and read it). Tests copy it before changing anything."""
+    base = tmp_path_factory.getbasetemp()
+    root = base if worker_id == "master" else base.parent  # shared by pytest-xdist's workers
+    out = root / "fresh_build" / "out"
+    with open(root / "fresh_build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "datapackage.json").exists():
+            shutil.rmtree(out.parent, ignore_errors=True)  # what a failed build left
+            out.mkdir(parents=True)
+            result = run_build(REPO / "raw", out)
+            assert result.returncode == 0, result.stderr
     return out

@@ -1,121 +1,122 @@
-"""Builds of one output folder run one at a time (pipeline/buildlock.py): started together they
-end with the package one build makes; a waiting build says whom it waits for and re-checks the
-stamp once it holds the lock; `--no-wait` fails at once."""
+"""Builds of one output folder run one at a time (pipeline/buildlock.py). Two callers of the lock
+exclude each other (shown by refusals, not timing); a waiting build names the holder and holds
+the lock itself once it builds; two builds started together end with the package one build
+makes, the one that waited finding it up to date under the lock."""
 
 from __future__ import annotations
 
+import io
 import os
-import re
 import subprocess
 import sys
 import threading
 import time
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from pipeline import buildlock
+from pipeline import __main__ as pipeline_cli
+from pipeline import buildlock, graph
+from pipeline.paths import Paths
 from tests.conftest import REPO, package_bytes
 
 PUBLISHED = [".build-lock", ".build-stamp", "curated", "datapackage.json"]
 
-pytestmark = pytest.mark.e2e  # whole builds in separate processes
+# Holds the build lock of argv[1] through pipeline.buildlock until a line arrives on stdin.
+HOLDER = """
+import sys
+from pathlib import Path
+from pipeline import buildlock
+with buildlock.held(Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.readline()
+print("released", flush=True)
+"""
+
+# Says whether another process holds the lock of argv[1], and what the lock file names.
+PROBE = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    print("free")
+except BlockingIOError:
+    print("held by", os.pread(fd, 32, 0).decode().strip())
+"""
 
 
-def start_build(out: Path, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "CLM_RAW_DIR": str(REPO / "raw"), "CLM_OUT_DIR": str(out)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "build", *args],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+def python(script: str, *args: str) -> list[str]:
+    return [sys.executable, "-c", script, *args]
+
+
+def start_holder(out: Path) -> subprocess.Popen:
+    holder = subprocess.Popen(
+        python(HOLDER, str(out)), cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
+    assert holder.stdout.readline() == "held\n"
+    return holder
 
 
-def finish(builds: list[subprocess.Popen]) -> list[tuple[int, str, str]]:
-    """(exit status, stdout, stderr) of each build, once all have ended."""
-    outputs = [build.communicate(timeout=300) for build in builds]
-    return [(b.returncode, out, err) for b, (out, err) in zip(builds, outputs, strict=True)]
+def release(holder: subprocess.Popen) -> None:
+    holder.stdin.write("\n")
+    holder.stdin.flush()
 
 
-def test_forced_builds_started_together_publish_what_one_build_publishes(tmp_path, fresh_build):
-    out = tmp_path / "out"
-    builds = [start_build(out, "--force") for _ in range(3)]
-    results = finish(builds)
-    assert [code for code, _, _ in results] == [0, 0, 0], results
-    pids = {str(b.pid) for b in builds}
-    waits = [line for _, _, err in results for line in err.splitlines() if "waiting" in line]
-    # The three overlap (a build takes seconds): at least one waited, naming another build.
-    assert waits, results
-    # A waiting build names the holder's pid, or says the holder has not written it yet (it
-    # took the lock a moment before).
-    named = [re.search(r"\bpid (\d+)", line) for line in waits]
-    assert all(m[1] in pids for m in named if m), waits
-    unnamed = [line for m, line in zip(named, waits, strict=True) if m is None]
-    assert all("has not written its pid yet" in line for line in unnamed), waits
-    assert package_bytes(out) == package_bytes(fresh_build)
-    assert sorted(p.name for p in out.iterdir()) == PUBLISHED
-
-
-def test_builds_that_waited_find_the_package_up_to_date(tmp_path, fresh_build):
-    out = tmp_path / "out"
-    builds = [start_build(out) for _ in range(3)]
-    outputs = finish(builds)
-    assert [code for code, _, _ in outputs] == [0, 0, 0], outputs
-    said = sorted(stdout.split(":")[0].split(" and ")[0] for _, stdout, _ in outputs)
-    # One built; the two that waited checked the stamp under the lock and found its package.
-    assert said == ["built", "up to date", "up to date"], outputs
-    assert package_bytes(out) == package_bytes(fresh_build)
-
-
-def test_no_wait_fails_at_once_while_another_build_holds_the_lock(tmp_path):
-    out = tmp_path / "out"
-    with buildlock.held(out):
-        build = start_build(out, "--force", "--no-wait")
-        [(code, stdout, stderr)] = finish([build])
-    assert code == buildlock.EXIT_BUSY, (stdout, stderr)
-    assert stderr.strip() == (
-        f"build refused: {out / '.build-lock'}: another build (pid {os.getpid()}) is running; "
-        "not waiting (--no-wait)"
+def probe(out: Path) -> str:
+    done = subprocess.run(
+        python(PROBE, str(buildlock.lock_path(out))), capture_output=True, text=True
     )
-    assert sorted(p.name for p in out.iterdir()) == [".build-lock"]
+    return done.stdout.strip()
 
 
-def holder_seen(out: Path, build: subprocess.Popen) -> str | None:
-    """Who holds the lock of `out` while `build` runs: try to take it without waiting until a
-    holder refuses us (its pid, as the refusal names it), or the build ends (None)."""
-    while build.poll() is None:
-        try:
-            with buildlock.held(out, wait=False):
-                pass
-        except buildlock.Busy as busy:
-            found = re.search(r"another build \((pid \d+)\)", str(busy))
-            return found.group(1) if found else str(busy)
-        time.sleep(0.005)
-    return None
-
-
-def test_a_build_waits_for_the_holder_naming_it_then_builds(tmp_path, fresh_build):
+def test_a_second_caller_is_refused_while_another_process_holds_the_lock(tmp_path):
     out = tmp_path / "out"
-    with buildlock.held(out):
-        build = start_build(out, "--force")
-        first_line: list[str] = []
-        reader = threading.Thread(target=lambda: first_line.append(build.stderr.readline()))
-        reader.start()
-        reader.join(timeout=60)
-        assert first_line == [
-            f"waiting for the build of pid {os.getpid()} to finish (lock {out / '.build-lock'})\n"
-        ]
-        assert build.poll() is None  # still waiting
-        assert not (out / "datapackage.json").exists()
-    # Released: the waiting build must now hold the lock itself while it builds (a build that
-    # printed "waiting" and then built without the lock would let this test take it).
-    assert holder_seen(out, build) == f"pid {build.pid}"
-    [(code, _, stderr)] = finish([build])
-    assert code == 0, stderr
-    assert package_bytes(out) == package_bytes(fresh_build)
+    holder = start_holder(out)
+    try:
+        refused = rf"another build \(pid {holder.pid}\) is running"
+        with pytest.raises(buildlock.Busy, match=refused), buildlock.held(out, wait=False):
+            pass
+        assert probe(out) == f"held by {holder.pid}"
+    finally:
+        release(holder)
+        assert holder.communicate(timeout=60)[0] == "released\n"
+    assert probe(out) == "free"
+    with buildlock.held(out, wait=False):  # free again, and now ours
+        assert probe(out) == f"held by {os.getpid()}"
+
+
+def test_a_build_waits_for_the_holder_naming_it_then_holds_the_lock_while_it_builds(
+    tmp_path, monkeypatch
+):
+    """The build runs in this process; the graph is replaced by a probe, run from another
+    process, of who holds the lock while the graph would run."""
+    out = tmp_path / "out"
+    seen: list[str] = []
+    monkeypatch.setattr(graph, "build", lambda paths, raw: seen.append(probe(out)))
+    holder = start_holder(out)
+    stderr, stdout = io.StringIO(), io.StringIO()
+
+    def release_once_waiting() -> None:
+        deadline = time.monotonic() + 60
+        while "waiting" not in stderr.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        release(holder)
+
+    releaser = threading.Thread(target=release_once_waiting)
+    releaser.start()
+    try:
+        with redirect_stderr(stderr), redirect_stdout(stdout):
+            code = pipeline_cli.build(Paths(REPO / "raw", out), force=True)
+    finally:
+        releaser.join()
+        holder.communicate(timeout=60)
+    assert stderr.getvalue() == (
+        f"waiting for the build of pid {holder.pid} to finish (lock {buildlock.lock_path(out)})\n"
+    )
+    assert (code, stdout.getvalue()) == (0, f"built and published to {out}\n")
+    assert seen == [f"held by {os.getpid()}"]
+    assert probe(out) == "free"
 
 
 def test_the_lock_is_reentrant_within_a_process_and_released_after(tmp_path):
@@ -125,3 +126,27 @@ def test_the_lock_is_reentrant_within_a_process_and_released_after(tmp_path):
     assert (out / ".build-lock").read_text() == ""
     with buildlock.held(out, wait=False):  # free again
         pass
+
+
+@pytest.mark.e2e
+def test_builds_started_together_publish_what_one_build_publishes(tmp_path, fresh_build):
+    """Two processes: one builds; the other waits, then finds the package up to date."""
+    out = tmp_path / "out"
+    env = {**os.environ, "CLM_RAW_DIR": str(REPO / "raw"), "CLM_OUT_DIR": str(out)}
+    builds = [
+        subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "build"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = [(b.communicate(timeout=300), b.returncode) for b in builds]
+    assert [code for _, code in results] == [0, 0], results
+    said = sorted(stdout.split(":")[0].split(" and ")[0] for (stdout, _), _ in results)
+    assert said == ["built", "up to date"], results
+    assert package_bytes(out) == package_bytes(fresh_build)
+    assert sorted(p.name for p in out.iterdir()) == PUBLISHED

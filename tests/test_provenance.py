@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import yaml
 from pipeline import schemas
 from pipeline.package import release
 from pipeline.sources import snapshot
-from tests.conftest import REPO, frictionless_validate, run_build
+from tests.conftest import REPO, copy_package, frictionless_validate
 
 NOT_STATED = "not stated"
 
@@ -32,35 +33,34 @@ def manifest() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def package_repo(tmp_path_factory) -> Path:
-    """A fresh build with what a release reads from the repository: README, LICENSE,
-    CITATION.cff, CHANGELOG and raw/."""
-    repo = tmp_path_factory.mktemp("release") / "repo"
-    repo.mkdir()
-    result = run_build(REPO / "raw", repo)
-    assert result.returncode == 0, result.stderr
+def package_repo(tmp_path_factory, fresh_build) -> Path:
+    """The session's fresh build with what a release reads from the repository: README,
+    LICENSE, CITATION.cff, CHANGELOG and raw/. A test that changes a file restores it."""
+    repo = copy_package(fresh_build, tmp_path_factory.mktemp("release") / "repo")
     for name in release.ROOT_FILES:
         shutil.copy(REPO / name, repo / name)
     shutil.copytree(REPO / "raw", repo / "raw")
     return repo
 
 
-@pytest.fixture
-def releases_dir(tmp_path, monkeypatch) -> Path:
+@pytest.fixture(scope="module")
+def releases_dir(tmp_path_factory) -> Iterator[Path]:
     """Release records in a temporary folder: no record of pipeline/releases/ is touched."""
-    folder = tmp_path / "releases"
-    folder.mkdir()
-    monkeypatch.setattr(release, "RELEASES", folder)
-    return folder
+    folder = tmp_path_factory.mktemp("releases")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(release, "RELEASES", folder)
+        yield folder
 
 
-@pytest.fixture
-def released(package_repo, releases_dir, tmp_path) -> tuple[Path, Path, dict]:
-    """The fresh build released once: (zip, its record file, the descriptor)."""
-    done = release.make_release(package_repo, tmp_path / "dist")
+@pytest.fixture(scope="module")
+def released(package_repo, releases_dir, tmp_path_factory) -> tuple[Path, Path, dict]:
+    """The fresh build released once: (zip, its record file, the descriptor). A test that
+    changes the record restores it."""
+    dist = tmp_path_factory.mktemp("dist")
+    done = release.make_release(package_repo, dist)
     descriptor = json.loads((package_repo / "datapackage.json").read_text())
     assert done.startswith(f"released {descriptor['name']}-{descriptor['version']}.zip"), done
-    target = tmp_path / "dist" / f"{descriptor['name']}-{descriptor['version']}.zip"
+    target = dist / f"{descriptor['name']}-{descriptor['version']}.zip"
     return target, releases_dir / f"{descriptor['version']}.json", descriptor
 
 
@@ -139,7 +139,7 @@ def test_a_changed_member_is_named_and_without_member_hashes_the_zip(
 ):
     _, record_file, _ = released
     licence = package_repo / "LICENSE"
-    original = licence.read_bytes()
+    original, original_record = licence.read_bytes(), record_file.read_bytes()
     try:
         licence.write_bytes(original + b"\n")
         with pytest.raises(release.ReleaseDiffers, match=r"member LICENSE: [0-9a-f]{64} released"):
@@ -152,6 +152,7 @@ def test_a_changed_member_is_named_and_without_member_hashes_the_zip(
             release.make_release(package_repo, tmp_path / "again")
     finally:
         licence.write_bytes(original)
+        record_file.write_bytes(original_record)
 
 
 def test_the_release_record_of_1_0_0_is_as_released():
