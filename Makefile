@@ -57,7 +57,7 @@ lint: setup
 	$(RUN) zizmor --offline --quiet .github/workflows
 
 test: setup lint
-	$(RUN) pytest -n auto
+	$(RUN) pytest -n auto --dist worksteal
 
 # The suite on each of $(MATRIX) found on PATH or in pyenv, each in its own .venv-3.1x.
 test-matrix: lint

@@ -71,6 +71,7 @@ def test_number_coverage_reads_every_checked_table_of_the_earlier_layers():
     assert read == (earlier & checks.declared_schemas()) | {graph.RAW}
 
 
+@pytest.mark.committed_output
 def test_materialize_makes_the_published_package(documents_snapshot):
     tables = graph.materialize(documents_snapshot)
     for name in checks.published():

@@ -61,6 +61,7 @@ def test_the_examples_discrepancy_is_published_as_known(walked: RepositoryCopy):
     assert set(reconciliation["status"]) == {"known-discrepancy"}
 
 
+@pytest.mark.committed_output
 def test_the_golden_package_is_the_examples_rows(walked: RepositoryCopy, tmp_path: Path):
     made = tmp_path / "package"
     fixture_package.make(walked.out_dir, walked.raw_dir, DOCUMENT_ID, made)

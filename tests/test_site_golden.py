@@ -74,6 +74,7 @@ def write_golden(made: dict[str, bytes]) -> None:
         (GOLDEN / name).write_bytes(content)
 
 
+@pytest.mark.committed_output
 def test_the_site_is_the_golden_copy(tmp_path):
     # Its own site, not test_site.py's module fixture: mutmut credits what a fixture runs to
     # the first test that set it up, and reruns only that test for a mutant of the site.
