@@ -134,23 +134,6 @@ def test_a_new_number_stops_the_build_naming_file_and_line(
 
 
 # More statistics the broad rules must leave alone (found by an audit of the rules).
-NEAR_MISSES = [
-    ("event_year", "a total of 2015 people were resettled", "2015"),
-    ("event_year", "rose by 2000 claims in a year", "2000"),
-    ("one_as_pronoun", "one of every four claimants", "one"),
-    ("ordinal_sequence", "the second-largest source of claims", "second"),
-    ("ordinal_sequence", "the second most common origin", "second"),
-    ("name_with_number", "Haiti was the third country of origin", "third"),
-]
-
-
-@pytest.mark.parametrize(("rule_id", "text", "printed"), NEAR_MISSES)
-def test_a_broad_rule_leaves_a_statistic_alone(rule_id: str, text: str, printed: str) -> None:
-    rule = next(r for r in accounting.load_rules().rules if r.id == rule_id)
-    assert printed in {t.text for t in scan.scan(doc(text))}
-    assert printed not in tokens_skipped_by(rule, text, "working_paper_2020")
-
-
 def tokens_skipped_by(rule: accounting.Rule, text: str, document_id: str) -> set[str]:
     document = doc(text, document_id)
     declared = accounting.Rules(RULES, (rule,))
@@ -162,11 +145,12 @@ EXAMPLED = [rule for rule in accounting.load_rules().rules if rule.example is no
 
 
 @pytest.mark.parametrize("rule", EXAMPLED, ids=lambda rule: rule.id)
-def test_rule_skips_its_example_and_not_its_near_miss(rule: accounting.Rule) -> None:
+def test_rule_skips_its_example_and_not_its_near_misses(rule: accounting.Rule) -> None:
     assert rule.example is not None
     document_id = (rule.documents or ("any_document",))[0]
     assert rule.example.skips in tokens_skipped_by(rule, rule.example.text, document_id)
-    assert not tokens_skipped_by(rule, rule.example.near_miss, document_id)
+    for near_miss in rule.example.near_misses:  # a statistic the rule must leave alone
+        assert near_miss and not tokens_skipped_by(rule, near_miss, document_id), near_miss
 
 
 def test_every_rule_accounts_for_numbers(tables: dict[str, pd.DataFrame]) -> None:

@@ -10,8 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipeline import strict_yaml
 from pipeline.errors import SourceError
 from pipeline.extract import groups, locate
+from pipeline.sources.text import RawDocument
 from tests.conftest import PAPER_FILE, edit_document
 
 
@@ -39,47 +41,41 @@ def test_years_funder_implementer_and_status_are_stated_in_the_cited_lines(table
                 assert row[column] in row["quote"], (project_id, column)
 
 
+FIXTURES = Path(__file__).parent / "fixtures" / "prose"
+
+
+def note_projects() -> pd.DataFrame:
+    """The descriptions of fixtures/prose/projects.yaml, each its own project, read from
+    projects_note.txt (a document `note`)."""
+    file = strict_yaml.load(groups.ProjectsFile, FIXTURES / "projects.yaml")
+    projects = tuple(
+        groups.Project(project_id=d.project, kind="project", primary_document="note")
+        for d in file.descriptions
+    )
+    declarations = groups.ProjectDeclarations(projects, (locate.Sourced("note", "p.yaml", file),))
+    text = (FIXTURES / "projects_note.txt").read_text(encoding="utf-8")
+    document = RawDocument("note", "raw/note.txt", text)
+    return groups.extract_projects({"note": document}, declarations)[0].set_index("project_id")
+
+
 @pytest.mark.parametrize(
-    ("project_id", "funder", "start", "end", "lines"),
+    ("project_id", "funder", "implementer", "status", "start", "end", "lines"),
     [
-        # The funder is named by the sentence after the description: the lines include it.
-        ("irb_comar_twinning", "Immigration and Refugee Board (IRB)", None, None, (978, 982)),
-        # "IMCBP ... by funding: ... Under the new MCEE capacity-building assistance".
-        ("ircc_mcee", "IMCBP", None, None, (27, 30)),
-        # The deck names potential funders only; its slide "Participants" names the partners.
-        ("focal_temporary_foreign_workers_skills", "not stated", None, None, (69, 69)),
-        # Dated by no line it cites: the map legend's years are the event mpdp_projects_period.
-        # Its lines are the heading and the former name printed below it.
-        ("ircc_imcbp", "not stated", None, None, (22, 24)),
-        ("ilo_fair_recruitment_central_america", "not stated", "2022", "2024", (18, 18)),
-        # The section heading above the sentence ("A long-lasting partnership") is not cited.
-        ("ilo_venezuelan_employability", "not stated", "2021", None, (23, 23)),
+        # The sentence after the description names its budget: the lines include it.
+        ("twinning", "Board (IRB)", "Board (IRB)", "not stated", None, None, (1, 2)),
+        ("recruitment", "not stated", "not stated", "not stated", "2022", "2024", (4, 4)),
+        ("employability", "not stated", "not stated", "recently completed", "2021", None, (6, 6)),
+        # A heading states nothing but its title.
+        ("skills", "not stated", "not stated", "not stated", None, None, (8, 8)),
     ],
 )
-def test_funders_and_years_as_the_text_states_them(table, project_id, funder, start, end, lines):
-    row = table.loc[project_id]
-    assert (row["funder"], row["start_date"], row["end_date"]) == (funder, start, end)
+def test_funders_implementers_statuses_and_years_as_the_text_states_them(
+    project_id, funder, implementer, status, start, end, lines
+):
+    row = note_projects().loc[project_id]
+    assert (row["funder"], row["implementer"], row["status"]) == (funder, implementer, status)
+    assert (row["start_date"], row["end_date"]) == (start, end)
     assert (row["line_start"], row["line_end"]) == lines
-
-
-@pytest.mark.parametrize(
-    ("project_id", "implementer", "status"),
-    [
-        # "through Immigration and Refugee Board (IRB) twinning projects ..., by sending senior
-        # decision-makers to advise COMAR": COMAR is advised, not an implementer.
-        ("irb_comar_twinning", "Immigration and Refugee Board (IRB)", "not stated"),
-        ("focal_temporary_foreign_workers_skills", "FOCAL, Connexion, IOM Geneva", "not stated"),
-        ("ilo_venezuelan_employability", "not stated", "recently completed"),
-        ("ircc_grsi", "GRSI partners", "not stated"),
-        ("ircc_mcee", "not stated", "new"),
-        # A heading states neither; nothing says a programme is "ongoing".
-        ("ircc_imcbp", "not stated", "not stated"),
-        ("ilo_fair_recruitment_central_america", "not stated", "not stated"),
-    ],
-)
-def test_implementers_and_statuses_as_the_text_states_them(table, project_id, implementer, status):
-    row = table.loc[project_id]
-    assert (row["implementer"], row["status"]) == (implementer, status)
 
 
 def test_a_former_name_is_an_alias_of_its_programme_not_a_row(table):

@@ -29,12 +29,12 @@ Status = Literal["skipped", "pending"]
 
 
 class RuleExample(strict_yaml.Declared):
-    """What a rule is for, shown on a text written for it: the number it skips there, and a
-    near miss (a text it must not skip a number of). Read only by the tests."""
+    """What a rule is for, shown on a text written for it: the number it skips there, and near
+    misses (texts it must not skip a number of). Read only by the tests."""
 
     text: str
     skips: str
-    near_miss: str
+    near_misses: tuple[str, ...] = Field(min_length=1)
 
 
 class Rule(strict_yaml.Declared):
