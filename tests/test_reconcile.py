@@ -23,6 +23,7 @@ from pipeline import graph, reconcile, strict_yaml
 from pipeline.assets.checks import CheckFailed
 from pipeline.errors import SourceError
 from pipeline.extract import compared_texts
+from pipeline.paths import Paths
 from pipeline.reconcile import engine
 from pipeline.reconcile.rules import (
     AddTo,
@@ -40,6 +41,8 @@ from pipeline.sources import snapshot
 from pipeline.sources.snapshot import RawSnapshot
 from pipeline.sources.text import RawDocument
 from tests.conftest import edit_document, run_build
+
+STEP = "reconciliation"  # the asset whose step runs the rules' checks
 
 RULES = reconcile.load_rules()
 KNOWN = [(rule, known) for rule in RULES for known in rule.known_discrepancies]
@@ -425,8 +428,8 @@ def test_the_declared_drift_of_a_known_discrepancy_stops_the_build(pair, documen
     rule, known = pair
     raw = documents_snapshot
     drifted = edited(raw.documents, known.drift, rule.check_id)
-    with pytest.raises(CheckFailed) as failure:
-        graph.materialize(RawSnapshot(drifted, raw.manifest))
+    with pytest.raises(CheckFailed) as failure:  # the graph up to the reconciliation's step
+        graph.run(Paths.from_env(), {graph.RAW: RawSnapshot(drifted, raw.manifest)}, targets=[STEP])
     assert failure.value.check.name == rule.check_id.replace(".", "__")
     note = drift_note(str(failure.value), rule, known)
     pin = known.accepted_at
