@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pipeline import schemas
@@ -58,3 +60,17 @@ def test_cross_table_expectations_of_a_table_not_in_the_package_are_refused(tmp_
     monkeypatch.setattr(expectations, "cross_table_expectations", lambda gx, frames: {"nope": []})
     with pytest.raises(ValueError, match=r"name tables not in the package: \['nope'\]"):
         expectations.run(REPO, tmp_path / "docs", only=["countries"])
+
+
+def test_a_consumer_reads_text_and_date_columns_as_text(tmp_path):
+    fields = [
+        {"name": "code", "type": "string"},
+        {"name": "day", "type": "date"},
+        {"name": "count", "type": "integer"},
+    ]
+    resource = {"name": "t", "path": "t.csv", "schema": {"fields": fields}}
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+    (tmp_path / "t.csv").write_text("code,day,count\n007,2019-01-31,5\n")
+    frame = expectations.read_as_consumer(tmp_path)["t"]
+    assert [str(dtype) for dtype in frame.dtypes] == ["string", "string", "int64"]
+    assert frame.iloc[0].tolist() == ["007", "2019-01-31", 5]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -143,6 +145,24 @@ def test_exports_are_byte_reproducible(exported, tmp_path):
     }
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_parquet_is_written_while_another_process_reads_the_database(exported, tmp_path):
+    """The database is opened read-only: a reader holding it open (a notebook) does not stop
+    the Parquet files from being written."""
+    hold = "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); print(1)"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", hold + "; sys.stdin.read()", str(database(exported))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline() == "1\n"
+        written = exports.write_parquet(database(exported), PACKAGE, tmp_path)
+    finally:
+        reader.communicate("")
+    assert [path.name for path in written] == [f"{t.name}.parquet" for t in PACKAGE.tables]
 
 
 def test_tables_are_created_after_the_tables_they_reference():

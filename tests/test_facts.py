@@ -303,8 +303,9 @@ def test_inferred_currencies_are_flagged(table):
 )
 def test_a_wrong_currency_flag_is_an_error(documents, fact_id, document_id, inferred, message):
     fact = edited(fact_id, unit_inferred=inferred)
-    with pytest.raises(SourceError, match=f"{message} for '{fact_id}'"):
+    with pytest.raises(SourceError, match=f"{message} for '{fact_id}'") as error:
         facts.extract_facts(documents, only(fact, document_id))
+    assert error.value.path == documents[document_id].path
 
 
 def test_unit_inferred_is_refused_for_a_unit_that_is_no_currency():

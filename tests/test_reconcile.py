@@ -707,6 +707,13 @@ def test_a_failure_shows_an_unbounded_side_as_infinite():
     )
 
 
+def test_a_band_tolerance_states_both_its_sides():
+    rule = small_rule("sums_to_total", tolerance={"below": 1, "above": 0.5})
+    (row,) = reconcile_small(small_tables(), rule).to_dict("records")
+    assert (row["allowed_min"], row["allowed_max"]) == (11.0, 12.5)
+    assert row["tolerance"] == "between expected - 1 and expected + 0.5"
+
+
 def test_a_failure_gives_its_note_and_a_known_discrepancy_does_not():
     """A failed scope's note (a drift: the value it was accepted at) ends its message; a known
     discrepancy's note is its reason, published in the table, not repeated in the warning."""

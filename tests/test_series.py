@@ -108,8 +108,9 @@ def test_a_bad_cell_is_refused_naming_file_and_line(rcmp, column, value, expecte
 
 def test_a_record_with_a_cell_too_many_is_refused(rcmp):
     bad = with_line(rcmp, 7, rcmp.line(7) + ",0")
-    with pytest.raises(SourceError, match=rf"^{bad.path}:7: expected 4 comma-separated cells"):
+    with pytest.raises(SourceError, match=rf"^{bad.path}:7: expected 4 comma-separated cells") as e:
         series.parse_rcmp_interceptions(bad)
+    assert e.value.found == bad.line(7)  # the record as printed
 
 
 def test_a_blank_line_inside_the_file_is_refused(unhcr):
@@ -120,7 +121,7 @@ def test_a_blank_line_inside_the_file_is_refused(unhcr):
 
 def test_a_header_without_records_is_refused(rcmp):
     bad = RawDocument(rcmp.document_id, rcmp.path, rcmp.line(1) + "\n")
-    with pytest.raises(SourceError, match="at least one record"):
+    with pytest.raises(SourceError, match=rf"^{bad.path}:2: expected at least one record"):
         series.parse_rcmp_interceptions(bad)
 
 

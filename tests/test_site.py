@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
+import pandas as pd
 import pytest
 from markupsafe import escape
 
@@ -292,6 +293,32 @@ def test_text_and_attributes_are_escaped():
     assert render(["a<", el("b", ">")]) == "a&lt;<b>&gt;</b>"
 
 
+def test_an_attribute_false_or_none_is_left_out_and_the_next_ones_kept():
+    tag = el("details", "x", hidden=False, title=None, id="d", open=True)
+    assert tag == '<details id="d" open>x</details>'
+
+
+def test_a_chart_of_a_year_not_stated_says_so():
+    frame = pd.DataFrame(
+        {
+            "printed_order": [1],
+            "country_as_printed": ["Haiti"],
+            "gdp_share_and_total_year": [None],
+            "from_canada_year": [2019],
+            "remittances_pct_gdp": [30.0],
+            "remittances_from_canada_usd_m": [5.0],
+            "document_id": ["d"],
+            "line_start": [1],
+            "line_end": [1],
+        }
+    )
+    drawn = charts.charts_for(SimpleNamespace(frames={"remittances": frame}), "remittances")
+    assert [chart.drawing.title for chart in drawn] == [
+        "Remittances received as a share of GDP, year not stated",
+        "Remittances sent from Canada, 2019",
+    ]
+
+
 def test_the_site_follows_the_descriptor_and_escapes_its_text(tmp_path):
     """A resource added to the descriptor gets its page, in the index and the downloads; a
     description with markup is shown as text."""
@@ -555,7 +582,8 @@ def test_an_excerpt_shows_the_cited_lines_with_one_around_and_marks_the_rest_eli
     assert list(shown) == [2, 3, 4, 5]
     html = site_pages.source_lines(document, shown)
     assert re.findall(r'id="(L\d+)"', html) == ["L2", "L3", "L4", "L5"]
-    assert re.findall(r"… (lines? [\d-]+) not quoted …", html) == ["line 1", "line 6"]
+    marks = re.findall(r'<div class="elided">… (lines? [\d-]+) not quoted …</div>', html)
+    assert marks == ["line 1", "line 6"]
     at_the_edges = site_pages.excerpt_range(document, LineRange("d", 1, 6))
     assert "not quoted" not in site_pages.source_lines(document, at_the_edges)
 

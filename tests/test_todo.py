@@ -308,6 +308,39 @@ def test_a_header_that_does_not_split_into_labels_is_left_to_the_maintainer():
     assert "  - {printed: TODO, column: TODO, cell: percent}" in draft
 
 
+def test_an_ordinal_printed_in_digits_is_drafted_as_printed():
+    draft = drafted("Mexico was the 3rd largest source in 2019.\n").files()["facts.yaml"]
+    (fact,) = yaml.safe_load(draft)["facts"]
+    assert "the (?P<value>3rd) largest" in fact["pattern"]
+
+
+def test_a_table_with_a_year_in_its_caption_has_a_year_field_in_its_draft_schema():
+    rows = "Mexico 27,600 60%\nJamaica 9,200 20%\nHaiti 2,300 5%\n"
+    text = f"Table 2: Workers by country, 2019\nCountry Workers Share\n{rows}Source: none.\n"
+    files = drafted(text).files()
+    schema = yaml.safe_load(files["workers_by_country.schema.yaml"])
+    assert schema["name"] == "workers_by_country"
+    assert [f for f in schema["fields"] if f.get("name") == "year"] == [
+        {
+            "name": "year",
+            "type": "integer",
+            "unit": "year",
+            "description": "Year of the table, read from its caption.",
+            "constraints": {"required": True},
+        }
+    ]
+
+
+def test_a_series_is_not_drafted_and_says_why():
+    document = RawDocument("s", "raw/s.csv", "year,count\n2019,5\n")
+    tokens = scan.scan(document)
+    draft = drafts.draft(document, tokens, hedges.load())
+    assert draft.files() == {}
+    assert (
+        draft.what(tokens[0]) == "no draft: a series is read by code (pipeline/extract/series.py)"
+    )
+
+
 def test_a_pending_rule_holds_numbers_the_todo_lists():
     rules = accounting.Rules(
         accounting.RULES_FILE,
