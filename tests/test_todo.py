@@ -295,8 +295,22 @@ def test_a_table_is_named_after_its_caption_and_ends_at_its_closing_line():
     text = "Table 4: Claims by year, 2020\nYear Opened Closed\n2019 12 5\n2020 14 6\nThe end.\n"
     (table,) = yaml.safe_load(drafted(text).files()["tables.yaml"])["tables"]
     assert table["name"] == "claims_by_year"
-    assert table["caption"] == r"^\s*Table 4: Claims by year, (?P<year>[0-9]{4})\s*$"
+    # Its rows are labelled by year: the caption's year is a column of another name.
+    assert table["caption"] == r"^\s*Table 4: Claims by year, (?P<caption_year>[0-9]{4})\s*$"
     assert table["ends"] == r"^\s*The end\.\s*$"  # no colon: the whole line
+    schema = yaml.safe_load(drafted(text).files()["claims_by_year.schema.yaml"])
+    assert [field["name"] for field in schema["fields"][:4]] == [
+        "year",
+        "opened",
+        "closed",
+        "caption_year",
+    ]
+    declared = strict_yaml.validate(printed_tables.TablesFile, {"tables": [table]}, "the draft")
+    rows = printed_tables.parse(RawDocument("d", "raw/d.txt", text), declared.tables[0])
+    assert rows[["year", "opened", "caption_year"]].values.tolist() == [
+        [2019, 12, 2020],
+        [2020, 14, 2020],
+    ]
 
 
 def test_a_header_that_does_not_split_into_labels_is_left_to_the_maintainer():

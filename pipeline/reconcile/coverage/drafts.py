@@ -549,9 +549,9 @@ def _snake(text: str) -> str:
     return "_".join(re.findall(r"[a-z0-9]+", text.lower())) or TODO
 
 
-def _caption(document: RawDocument, line: int | None) -> tuple[str, str, bool]:
-    """The caption as a pattern, its last year a group `year` (a column of every row); the
-    table name its title suggests ('Table 1: “Workers by origin, 2019”': workers_by_origin)."""
+def _caption(document: RawDocument, line: int | None, group: str) -> tuple[str, str, bool]:
+    """The caption as a pattern, its last year a group named `group` (a column of every row);
+    the table name its title suggests ('Table 1: “Workers by origin, 2019”': workers_by_origin)."""
     if line is None:
         return f"{TODO}  # TODO: the caption: none found", TODO, False
     text = document.line(line).strip()
@@ -560,7 +560,7 @@ def _caption(document: RawDocument, line: int | None) -> tuple[str, str, bool]:
         return _whole_line(document, line, "the line above the header"), _title_name(text), False
     last = years[-1]
     before, after = _literal(text[: last.start()]), _literal(text[last.end() :])
-    pattern = rf"^\s*{before}(?P<year>[0-9]{{4}}){after}\s*$"
+    pattern = rf"^\s*{before}(?P<{group}>[0-9]{{4}}){after}\s*$"
     return (
         f"{_scalar(pattern)}  # the line above the header",
         _title_name(text[: last.start()]),
@@ -599,13 +599,15 @@ def _table(
     header = document.line(run.header).strip() if run.header else ""
     labels = _labels(header, width + 1)
     first_words = labels[0] if labels else (header.split() or [TODO])[0]
-    caption, name, has_year = _caption(document, run.caption)
-    name = name + (f"_{count + 1}" if count else "")
     labelled = [label for label, _, _ in rows]
     countries = label_kind == "text" and all(harmonise.iso3_of(labelled).values())
     label_column = f"{_snake(first_words)}_as_printed" if label_kind == "text" else "year"
     if countries:
         label_column = "country_as_printed"
+    # The caption's year is a column too: named apart from a label column of years.
+    caption_year = "caption_year" if label_column == "year" else "year"
+    caption, name, has_year = _caption(document, run.caption, caption_year)
+    name = name + (f"_{count + 1}" if count else "")
     label = {"printed": first_words, "column": label_column, "cell": label_kind}
     lines = [
         f"- name: {name}  # TODO: check; schemas/<name>.yaml declares its fields",
@@ -631,7 +633,8 @@ def _table(
         lines.append("  countries: true  # every label is a country's name: harmonised to ISO3")
     rows_at = f"lines {run.rows[0]}-{run.rows[-1]}"
     entry = Entry("tables", tuple(lines), covered, f"table {name} ({rows_at})")
-    return entry, _schema(document.document_id, name, label, cells, countries, has_year)
+    year = caption_year if has_year else None
+    return entry, _schema(document.document_id, name, label, cells, countries, year)
 
 
 def _schema(
@@ -640,10 +643,11 @@ def _schema(
     label: dict[str, str],
     cells: Sequence[tuple[str, str]],
     countries: bool,
-    has_year: bool,
+    caption_year: str | None,
 ) -> str:
-    """The draft of a table's schema: its fields from the declaration, the words (title,
-    description, units) left to the maintainer."""
+    """The draft of a table's schema: its fields from the declaration (`caption_year`: the
+    column of the caption's year, if it has one), the words (title, description, units) left
+    to the maintainer."""
     types = {"integer": "integer", "decimal": "number", "percent": "number"}
     lines = [
         f"# Draft schema of {name}, written by `python -m pipeline todo {document_id}`: edit every",
@@ -675,9 +679,9 @@ def _schema(
             "    description: TODO",
             "    constraints: {required: true}",
         ]
-    if has_year:
+    if caption_year is not None:
         lines += [
-            "  - name: year",
+            f"  - name: {caption_year}",
             "    type: integer",
             "    unit: year",
             "    description: Year of the table, read from its caption.",
