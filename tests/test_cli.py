@@ -168,7 +168,6 @@ time.sleep(120)
 """
 
 
-@pytest.mark.e2e
 @pytest.mark.parametrize("writes_pid", [True, False])
 def test_a_busy_build_is_refused_at_once_with_no_wait(tmp_path, writes_pid):
     """Another process holds the lock (within a process the lock is re-entrant), with its pid

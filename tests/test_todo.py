@@ -91,6 +91,7 @@ def note_document(folder: Path) -> RawDocument:
     return snapshot.take(folder / "raw").documents[NOTE]
 
 
+@pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_todo_lists_every_number_at_once_with_its_line_and_sentence(listed):
     folder, done = listed
     assert done.returncode == 1, done.stderr
@@ -123,6 +124,7 @@ def test_todo_lists_every_number_at_once_with_its_line_and_sentence(listed):
     ]
 
 
+@pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_drafts_are_accepted_by_the_strict_loaders(listed):
     folder, _ = listed
     drafted = folder / "out" / pipeline_cli.DRAFTS / NOTE
@@ -138,6 +140,7 @@ def test_drafts_are_accepted_by_the_strict_loaders(listed):
     assert declared[0].topic == "labour migration"
 
 
+@pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_a_draft_fact_reads_its_value_unchanged_with_its_hedge_and_period(listed):
     folder, _ = listed
     file = strict_yaml.load(
@@ -155,6 +158,7 @@ def test_a_draft_fact_reads_its_value_unchanged_with_its_hedge_and_period(listed
     ]  # fmt: skip
 
 
+@pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_the_table_draft_reads_the_table_as_drafted(listed):
     folder, _ = listed
     path = folder / "out" / pipeline_cli.DRAFTS / NOTE / "tables.yaml"
@@ -177,6 +181,7 @@ def test_the_table_draft_reads_the_table_as_drafted(listed):
     ]
 
 
+@pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_the_tables_schema_is_drafted_from_its_declaration(listed):
     folder, _ = listed
     schema = yaml.safe_load(
@@ -197,6 +202,7 @@ def test_the_tables_schema_is_drafted_from_its_declaration(listed):
     assert [f.get("unit") for f in schema["fields"][2:4]] == ["TODO", "percent"]
 
 
+@pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_moved_drafts_publish_their_numbers(listed, tmp_path):
     folder = copy_of(listed[0], tmp_path / "moved")  # with the drafts of the first todo
     drafted = folder / "out" / pipeline_cli.DRAFTS / NOTE
@@ -212,6 +218,7 @@ def test_moved_drafts_publish_their_numbers(listed, tmp_path):
     assert sorted(p.name for p in drafted.iterdir()) == ["tables.yaml", TABLE_SCHEMA]  # rewritten
 
 
+@pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_a_broken_declaration_of_another_document_is_left_out(added, tmp_path):
     folder = copy_of(added, tmp_path / "broken")
     sources = folder / "declarations" / locate.SOURCES
@@ -231,6 +238,7 @@ def test_a_broken_declaration_of_another_document_is_left_out(added, tmp_path):
     assert "NO SUCH TEXT" in done.stderr
 
 
+@pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_a_document_with_nothing_pending_exits_0(added):
     other = next(d for d in snapshot.load_manifest(added / "raw") if d["document_id"] != NOTE)
     done = run_main(["todo", other["document_id"]], roots(added))
