@@ -178,6 +178,27 @@ def test_country_lists_are_split_with_their_lines(documents):
     ]
 
 
+def note(name: str) -> dict[str, RawDocument]:
+    """The document `note` of a fixture text of fixtures/prose/."""
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return {"note": RawDocument("note", "raw/note.txt", text)}
+
+
+def test_each_country_of_a_list_printed_over_lines_has_its_own_line():
+    file = strict_yaml.load(groups.MembershipsFile, FIXTURES / "memberships.yaml")
+    declared = groups.MembershipDeclarations(
+        (groups.Group(group="the Process", group_type="regional process"),),
+        (locate.Sourced("note", "memberships.yaml", file),),
+    )
+    members = groups.extract_memberships(note("memberships_note.txt"), declared)
+    assert list(zip(members["country_as_printed"], members["line"], strict=True)) == [
+        ("Belize", 1),
+        ("Canada", 1),
+        ("Costa Rica", 2),
+        ("Mexico", 2),
+    ]
+
+
 def test_projects_read_titles_and_years_from_the_text(documents):
     declarations = groups.load_projects()
     projects, countries = groups.extract_projects(documents, declarations)

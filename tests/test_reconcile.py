@@ -580,6 +580,22 @@ def test_the_first_row_of_a_stock_flow_or_row_above_rule_is_not_a_scope():
     assert list(row_above["scope"]) == ["2019 2", "2020 2"]  # each year's rank 1 has none
 
 
+@pytest.mark.parametrize(
+    ("printed", "low", "high"), [("4.0", 3.95, 4.05), ("4", 3.5, 4.5), ("4.00%", 3.995, 4.005)]
+)
+def test_a_printed_number_allows_half_a_unit_of_its_last_digit_either_side(printed, low, high):
+    small = small_tables()
+    set_cell(small["texts"], {"text_id": "chart.label"}, "text", printed)
+    (scope,) = reconcile_small(small, small_rule("matches_text")).itertuples()
+    assert (scope.allowed_min, scope.allowed_max) == pytest.approx((low, high))
+    # Just inside its half unit passes; just outside fails.
+    small["counts"]["part"] = small["counts"]["part"].astype(float)
+    for observed, status in ((high - 1e-6, "pass"), (high + 1e-6, "fail")):
+        set_cell(small["counts"], {"seq": 1}, "part", observed)
+        (scope,) = reconcile_small(small, small_rule("matches_text")).itertuples()
+        assert scope.status == status, (printed, observed)
+
+
 def test_a_label_that_is_no_number_is_an_error():
     small = small_tables()
     set_cell(small["texts"], {"text_id": "chart.label"}, "text", "four")
