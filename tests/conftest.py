@@ -156,3 +156,23 @@ def fresh_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Pat
             result = run_build(REPO / "raw", out)
             assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dataset site of the committed package (tests read it, never change it)."""
+    from pipeline import site
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    site.generate(REPO, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def release_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site as a release carries it: texts not redistributed are quoted in excerpts."""
+    from pipeline import site
+
+    out = tmp_path_factory.mktemp("release_site") / "site"
+    site.generate(REPO, out, redistributable_only=True)
+    return out

@@ -30,21 +30,6 @@ from tests.conftest import copy_package
 PACKAGE = read_back.PublishedPackage.load(REPO_ROOT)
 
 
-@pytest.fixture(scope="module")
-def site_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "site"
-    site.generate(REPO_ROOT, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def release_site_dir(tmp_path_factory) -> Path:
-    """The site as a release carries it: texts not redistributed shown in excerpts."""
-    out = tmp_path_factory.mktemp("release_site") / "site"
-    site.generate(REPO_ROOT, out, redistributable_only=True)
-    return out
-
-
 class Page(HTMLParser):
     """What a test needs from a page: links, loaded resources, ids, rows and charts."""
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import site
 from pipeline.package import read_back
 from pipeline.paths import REPO_ROOT
 from pipeline.site import charts
@@ -53,21 +52,6 @@ class Problems:
         assert self.outside == [], f"{where}: requests outside file:// {self.outside}"
         assert self.failed == [], f"{where}: failed requests {self.failed}"
         assert self.console == [], f"{where}: console errors {self.console}"
-
-
-@pytest.fixture(scope="module")
-def site_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "site"
-    site.generate(REPO_ROOT, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def release_site_dir(tmp_path_factory) -> Path:
-    """The site as a release carries it: texts not redistributed are quoted in excerpts."""
-    out = tmp_path_factory.mktemp("browser_release") / "site"
-    site.generate(REPO_ROOT, out, redistributable_only=True)
-    return out
 
 
 @pytest.fixture(scope="module")
