@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline import paths
@@ -124,6 +125,21 @@ def replace_in_raw(raw_dir: Path, old: str, new: str, *, resnapshot: bool = True
 @pytest.fixture(scope="session")
 def documents_snapshot() -> snapshot.RawSnapshot:
     return snapshot.take(REPO / "raw")
+
+
+@pytest.fixture(scope="session")
+def materialized(documents_snapshot: snapshot.RawSnapshot) -> dict[str, pd.DataFrame]:
+    """Every table of the repository's sources as the build makes them, nothing published: once
+    a session (read through `tables`)."""
+    from pipeline import graph
+
+    return graph.materialize(documents_snapshot)
+
+
+@pytest.fixture(scope="module")
+def tables(materialized: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The session's tables, copied for a module (its tests may change them)."""
+    return {name: frame.copy() for name, frame in materialized.items()}
 
 
 def copy_package(source: Path, target: Path) -> Path:

@@ -35,11 +35,6 @@ MAPPING = DECLARED.region_mapping
 SERIES = sorted({comparison.series.table for comparison in COMPARISONS})
 
 
-@pytest.fixture(scope="module")
-def tables(documents_snapshot) -> dict[str, pd.DataFrame]:
-    return graph.materialize(documents_snapshot)
-
-
 def rows_of(frame: pd.DataFrame, check_id: str) -> pd.DataFrame:
     return frame[frame["check_id"] == check_id].set_index("scope")
 

@@ -72,8 +72,7 @@ def test_number_coverage_reads_every_checked_table_of_the_earlier_layers():
 
 
 @pytest.mark.committed_output
-def test_materialize_makes_the_published_package(documents_snapshot):
-    tables = graph.materialize(documents_snapshot)
+def test_materialize_makes_the_published_package(tables):
     for name in checks.published():
         content = publish.csv_bytes(tables[name], schemas.load(name))
         assert content == (REPO / "curated" / f"{name}.csv").read_bytes(), name

@@ -10,14 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import graph, harmonise
+from pipeline import harmonise
 from pipeline.package import publish
 from tests.conftest import REPO, run_build
-
-
-@pytest.fixture(scope="module")
-def tables(documents_snapshot) -> dict[str, pd.DataFrame]:
-    return graph.materialize(documents_snapshot)
 
 
 def _events(**columns: list) -> pd.DataFrame:

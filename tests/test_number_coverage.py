@@ -20,11 +20,6 @@ from tests.conftest import PAPER_FILE, REPO, run_build
 RULES = accounting.RULES_FILE
 
 
-@pytest.fixture(scope="module")
-def tables(documents_snapshot: snapshot.RawSnapshot) -> dict[str, pd.DataFrame]:
-    return graph.materialize(documents_snapshot)
-
-
 def doc(text: str, document_id: str = "d", path: str = "raw/d.txt") -> RawDocument:
     return RawDocument(document_id, path, text)
 

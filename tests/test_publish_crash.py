@@ -15,10 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import graph, schemas
+from pipeline import schemas
 from pipeline.errors import SourceError
 from pipeline.package import journal, publish
-from pipeline.sources import snapshot
 from tests.conftest import REPO, copy_package, package_bytes, replace_in_raw, run_build
 
 CLEAN = [".build-lock", "curated", "datapackage.json"]
@@ -59,9 +58,8 @@ class DyingOps(journal.FileOps):
 
 
 @pytest.fixture(scope="module")
-def old_and_new() -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+def old_and_new(tables) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """The published tables, and the same with one value changed (a package that differs)."""
-    tables = graph.materialize(snapshot.take(REPO / "raw"))
     old = {name: tables[name] for name in schemas.package().resources}
     new = {**old, "remittances": old["remittances"].copy()}
     new["remittances"].loc[0, "remittances_pct_gdp"] += 0.1

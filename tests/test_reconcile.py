@@ -54,12 +54,6 @@ def known_id(pair: tuple[Rule, KnownDiscrepancy]) -> str:
     return f"{pair[0].check_id}[{pair[1].scope}]"
 
 
-@pytest.fixture(scope="module")
-def tables(documents_snapshot):
-    """Every table of the sources, as the build makes them."""
-    return graph.materialize(documents_snapshot)
-
-
 def run_rules(
     tables: dict[str, pd.DataFrame],
     documents: dict[str, RawDocument],
