@@ -408,6 +408,17 @@ def test_claimed_ignores_quotes_and_reads_scales():
     assert claimed([{**row, "value": 1_240_000_000.0}], line, money, money + 4)
 
 
+def test_a_number_at_the_start_of_its_line_is_claimed_only_by_a_text_holding_it():
+    """The text test reads a few characters either side of the number, none before the line's
+    first."""
+    from pipeline.reconcile.coverage.claims import claimed
+
+    line = "12 people came to the city of Lima in the spring"
+    row = {"document_id": "d", "line_start": 1, "line_end": 1, "value_as_printed": "Lima"}
+    assert not claimed([row], line, 0, 2)
+    assert claimed([{**row, "value_as_printed": "12 people came"}], line, 0, 2)
+
+
 def test_no_number_is_published_by_a_quote(tables: dict[str, pd.DataFrame]) -> None:
     published = tables["number_coverage"].query("status == 'published'")
     assert published.reason.str.match(r"^(?:the [a-z ]+ of|a range whose bounds are) ").all()
