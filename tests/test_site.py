@@ -222,6 +222,24 @@ def test_each_bar_of_the_roxham_road_chart_states_its_published_value(site_dir):
             assert tip in chart, tip
 
 
+def test_each_top_countries_chart_draws_the_first_ranks_of_its_year_in_rank_order(site_dir):
+    page = (site_dir / "resources" / "roxham_road_claims.html").read_text(encoding="utf-8")
+    charts_drawn = re.findall(r"<svg[^>]*>.*?</svg>", page, flags=re.S)
+    tips = [
+        re.findall(r"<title>([^<]*): asylum claims [0-9,]+ asylum claims</title>", drawn)
+        for drawn in charts_drawn
+    ]
+    tips = [bars for bars in tips if bars]
+    rows = pd.DataFrame(SiteData(PACKAGE, REPO_ROOT).rows["roxham_road_claims"])
+    rows["rank"] = rows["rank"].astype(int)
+    years = [rows[rows["year"] == year] for year in sorted(set(rows["year"]))]
+    assert len(tips) == len(years)
+    for bars, year in zip(tips, years, strict=True):
+        first = year.sort_values("rank").head(len(bars))
+        assert bars == [str(escape(name)) for name in first["country_as_printed"]]
+        assert list(first["rank"]) == list(range(1, len(bars) + 1))
+
+
 def test_bars_start_at_zero():
     drawing = svg.column_chart(
         "t",
