@@ -164,6 +164,7 @@ def test_a_failed_build_is_never_up_to_date(tmp_path: Path):
     shutil.copytree(REPO / "raw", raw)
     out = tmp_path / "out"
     out.mkdir()
-    replace_in_raw(raw, "2015 111 40 39 50% 12 78", "2015 111 40 39 50% 12 98")
+    replace_in_raw(raw, "5 Eritrea 450", "6 Eritrea 450")  # a rank out of order: a step fails
     assert run_build(raw, out, force=False).returncode != 0
+    assert not (out / stamp.STAMP_FILE).exists()
     assert run_build(raw, out, force=False).returncode != 0

@@ -403,11 +403,11 @@ def test_the_site_of_a_fresh_build(fresh_build, tmp_path):
 
 
 def test_regenerating_keeps_the_screenshots_of_the_browser_tests(tmp_path):
-    out = tmp_path / "site"
-    site.generate(REPO_ROOT, out)
+    out, package = tmp_path / "site", REPO_ROOT / "tests" / "golden" / "package"  # a small one
+    site.generate(package, out, package)
     (out / "screenshots").mkdir()
     (out / "screenshots" / "index.png").write_bytes(b"png")
-    site.generate(REPO_ROOT, out)
+    site.generate(package, out, package)
     assert (out / "screenshots" / "index.png").read_bytes() == b"png"
 
 
