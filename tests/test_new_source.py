@@ -141,3 +141,11 @@ def test_a_file_the_build_could_not_read_is_refused_and_not_copied(folder):
         "found 'byte 0xe9 at byte offset 3'\n"
     )
     assert snapshot_of(folder) == before
+
+
+def test_every_kind_of_declaration_has_its_empty_file_or_is_said_to_have_none():
+    from pipeline.extract import locate, new_declarations
+
+    made = set(new_declarations.EMPTY)
+    assert made.isdisjoint(new_declarations.NO_EMPTY_FORM)
+    assert made | set(new_declarations.NO_EMPTY_FORM) == set(locate.KINDS)

@@ -1,7 +1,7 @@
 """The declarations folder of a new source document (`python -m pipeline new-source`):
 sources/<document_id>/ with one empty file per kind the loaders accept empty, listed last in
-sources.yaml (appended as text: its comments stay). resettlement_by_region has no empty form
-(a paragraph's total is required), so it is not made."""
+sources.yaml (appended as text: its comments stay). A kind without an empty form
+(`NO_EMPTY_FORM`) is not made."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pipeline import strict_yaml
 from pipeline.errors import SourceError
 from pipeline.extract import compared_texts, events, facts, groups, locate, printed_tables
 
-EMPTY: dict[str, type[BaseModel]] = {
+NO_EMPTY_FORM = ("resettlement_by_region",)  # of locate.KINDS: a paragraph's total is required
+EMPTY: dict[str, type[BaseModel]] = {  # every other kind of locate.KINDS, with its model
     "events": events.EventsFile,
     "facts": facts.FactsFile,
     "memberships": groups.MembershipsFile,
