@@ -24,9 +24,10 @@ HOMES = [
     ("pipeline.package.release",),  # the release ships the site with the package
     ("pipeline.assets",),
     ("pipeline.definitions", "pipeline.graph"),
+    ("pipeline.todo",),  # evaluates the graph
     ("pipeline.__main__",),
 ]
-ORCHESTRATION = ("pipeline.assets", "pipeline.definitions", "pipeline.graph")
+ORCHESTRATION = ("pipeline.assets", "pipeline.definitions", "pipeline.graph", "pipeline.todo")
 
 
 def module_name(path: Path) -> str:

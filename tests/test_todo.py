@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from pipeline import __main__ as pipeline_cli
-from pipeline import strict_yaml
+from pipeline import strict_yaml, todo
 from pipeline.extract import events, facts, groups, hedges, locate, printed_tables, views
 from pipeline.paths import Paths
 from pipeline.reconcile import coverage
@@ -112,7 +112,7 @@ def test_todo_lists_every_number_at_once_with_its_line_and_sentence(listed):
         f'raw/{NOTE}.txt:1: "2019" (fact invented_note_line1, skipped as a date by rule '
         "event_year): About 46,000 workers came to Canada in 2019.",
     ]
-    drafted = folder / "out" / pipeline_cli.DRAFTS / NOTE
+    drafted = folder / "out" / todo.DRAFTS / NOTE
     assert lines[-1].startswith(
         f"drafts: {drafted}/ (facts.yaml, events.yaml, tables.yaml, {TABLE_SCHEMA})"
     )
@@ -127,7 +127,7 @@ def test_todo_lists_every_number_at_once_with_its_line_and_sentence(listed):
 @pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_drafts_are_accepted_by_the_strict_loaders(listed):
     folder, _ = listed
-    drafted = folder / "out" / pipeline_cli.DRAFTS / NOTE
+    drafted = folder / "out" / todo.DRAFTS / NOTE
     for kind, model in drafts.MODELS.items():
         assert strict_yaml.load(model, drafted / f"{kind}.yaml")
     declared = strict_yaml.load(facts.FactsFile, drafted / "facts.yaml").facts
@@ -143,9 +143,7 @@ def test_drafts_are_accepted_by_the_strict_loaders(listed):
 @pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_a_draft_fact_reads_its_value_unchanged_with_its_hedge_and_period(listed):
     folder, _ = listed
-    file = strict_yaml.load(
-        facts.FactsFile, folder / "out" / pipeline_cli.DRAFTS / NOTE / "facts.yaml"
-    )
+    file = strict_yaml.load(facts.FactsFile, folder / "out" / todo.DRAFTS / NOTE / "facts.yaml")
     source = locate.Sourced(NOTE, "a draft", file)
     declarations = facts.FactDeclarations((source,), hedges.load())
     rows = facts.extract_facts({NOTE: note_document(folder)}, declarations)
@@ -161,7 +159,7 @@ def test_a_draft_fact_reads_its_value_unchanged_with_its_hedge_and_period(listed
 @pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_the_table_draft_reads_the_table_as_drafted(listed):
     folder, _ = listed
-    path = folder / "out" / pipeline_cli.DRAFTS / NOTE / "tables.yaml"
+    path = folder / "out" / todo.DRAFTS / NOTE / "tables.yaml"
     (table,) = strict_yaml.load(printed_tables.TablesFile, path).tables
     assert (table.name, table.countries) == ("workers_by_country_of_origin", True)
     assert (table.label.printed, table.label.column, table.label.cell) == (
@@ -184,9 +182,7 @@ def test_the_table_draft_reads_the_table_as_drafted(listed):
 @pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_the_tables_schema_is_drafted_from_its_declaration(listed):
     folder, _ = listed
-    schema = yaml.safe_load(
-        (folder / "out" / pipeline_cli.DRAFTS / NOTE / TABLE_SCHEMA).read_text()
-    )
+    schema = yaml.safe_load((folder / "out" / todo.DRAFTS / NOTE / TABLE_SCHEMA).read_text())
     assert schema["name"] == "workers_by_country_of_origin"
     assert schema["primary_key"] == ["country_iso3"]
     fields = [field.get("use") or field["name"] for field in schema["fields"]]
@@ -205,7 +201,7 @@ def test_the_tables_schema_is_drafted_from_its_declaration(listed):
 @pytest.mark.e2e  # todo evaluates the asset graph in a process of its own
 def test_moved_drafts_publish_their_numbers(listed, tmp_path):
     folder = copy_of(listed[0], tmp_path / "moved")  # with the drafts of the first todo
-    drafted = folder / "out" / pipeline_cli.DRAFTS / NOTE
+    drafted = folder / "out" / todo.DRAFTS / NOTE
     for name in ("facts.yaml", "events.yaml"):
         shutil.copy(drafted / name, folder / "declarations" / locate.SOURCES / NOTE / name)
     again = run_main(["todo", NOTE], roots(folder))
