@@ -49,6 +49,14 @@ def test_site_sources_root_defaults_to_the_package(tmp_path):
     assert not out.exists()
 
 
+def test_site_help_says_what_each_folder_is(capsys):
+    with pytest.raises(SystemExit):
+        site_cli.main(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--package PACKAGE package folder (datapackage.json)" in help_text
+    assert "--out OUT site folder" in help_text
+
+
 def test_exports_defaults_are_the_repository_and_exports():
     args = exports.arguments().parse_args([])
     assert (args.package, args.out) == (REPO_ROOT, REPO_ROOT / "exports")

@@ -616,3 +616,98 @@ def test_a_unit_not_declared_reads_as_a_count():
     assert charts._unit(data, "remittances", "remittances_from_canada_usd_m") == (
         PACKAGE.table("remittances").field("remittances_from_canada_usd_m").unit
     )
+
+
+def attribute(tag: str, name: str) -> float:
+    return float(tag.split(f' {name}="')[1].split('"')[0])
+
+
+def test_a_long_category_label_leaves_the_bars_most_of_the_width():
+    drawn = svg.bar_chart("t", ["x" * 200], [svg.Series("s", (5.0,), svg.BLUE)], value_label="u")
+    baseline = drawn.svg.split('class="baseline"')[0].rsplit("<line", 1)[1]
+    assert attribute(baseline, "x1") <= svg.WIDTH * 0.55
+    [bar] = [rect for rect in drawn.svg.split("<rect")[1:] if 'class="mark"' in rect]
+    assert attribute(bar, "x") + attribute(bar, "width") <= svg.WIDTH
+
+
+def test_a_stacked_bar_is_scaled_to_its_total_and_ends_inside_the_grid():
+    series = [svg.Series("a", (5.0,), svg.BLUE), svg.Series("b", (12.0,), svg.ORANGE)]
+    drawn = svg.bar_chart("t", ["c"], series, value_label="u", stacked=True).svg
+    grid = [line for line in drawn.split("<line")[1:] if 'class="grid"' in line]
+    bars = [rect for rect in drawn.split("<rect")[1:] if 'class="mark"' in rect]
+    right = max(attribute(line, "x1") for line in grid)
+    assert max(attribute(bar, "x") + attribute(bar, "width") for bar in bars) <= right
+
+
+def test_the_lines_of_a_line_chart_are_not_filled():
+    drawn = svg.line_chart(
+        "t",
+        ["a", "b", "c"],
+        [svg.Series("s", (1.0, 3.0, 2.0), svg.BLUE), svg.Series("r", (2.0, 1.0, 3.0), svg.RED)],
+        value_label="u",
+        category_label="c",
+    )
+    paths = re.findall(r"<path [^>]*>", drawn.svg)
+    assert paths and all(' fill="none"' in path for path in paths)
+
+
+def test_the_roxham_road_totals_chart_says_its_periods_are_years_or_the_months_covered():
+    frame = pd.DataFrame(
+        {
+            "year": [2018, 2017],
+            "period_start": ["2018-01-01", "2017-04-01"],
+            "period_end": ["2018-12-31", "2017-12-31"],
+            "top25_claims": [10, 20],
+            "other_claims": [1, 2],
+            "document_id": ["d", "d"],
+            "line_start": [1, 2],
+            "line_end": [1, 2],
+        }
+    )
+    site_data = SimpleNamespace(frames={"roxham_road_totals": frame})
+    [chart] = charts.charts_for(site_data, "roxham_road_totals")
+    labels = re.findall(r'class="axis-label"[^>]*>([^<]*)</text>', chart.drawing.svg)
+    assert labels[-1] == "period (calendar year; months where the table covers part of it)"
+    assert ">2017 (Apr-Dec)</text>" in chart.drawing.svg and ">2018</text>" in chart.drawing.svg
+
+
+def cross_check(**columns: list[object]) -> pd.DataFrame:
+    """A cross-check of two scopes, with the columns given besides the needed ones."""
+    needed = {
+        "check_id": ["c", "c"],
+        "scope": ["2017", "2018"],
+        "paper_value": [5, 7],
+        "independent_lower": [4, 6],
+        "independent_upper": [4, 8],
+    }
+    return pd.DataFrame(needed | columns)
+
+
+def test_a_cross_check_chart_is_in_the_unit_declared_for_the_papers_field():
+    data = SiteData(PACKAGE, REPO_ROOT)
+    table, field = next((t, f) for t in PACKAGE.tables for f in t.fields if f.unit)
+    frame = cross_check(paper_resource=[table.name] * 2, paper_field=[field.name] * 2)
+    site_data = SimpleNamespace(frames={"cross_checks": frame}, package=data.package)
+    [chart] = charts.charts_for(site_data, "cross_checks")
+    assert f"2017: paper 5 {field.unit}</title>" in chart.drawing.svg
+
+
+def test_a_cross_check_chart_cites_the_lines_of_its_independent_series_where_it_has_them():
+    data = SiteData(PACKAGE, REPO_ROOT)
+    document = next(iter(data.documents.values()))
+    cited = cross_check(independent_lines=[f"{document.raw_path}:2-3", None])
+    for frame, sources in (
+        (cited, (LineRange(document.document_id, 2, 3),)),
+        (cross_check(), ()),
+    ):
+        site_data = SimpleNamespace(
+            frames={"cross_checks": frame}, package=data.package, citations=data.citations
+        )
+        [chart] = charts.charts_for(site_data, "cross_checks")
+        assert chart.sources == sources
+
+
+def test_without_a_declared_creator_the_contributors_are_cited():
+    descriptor = {"contributors": [{"title": "A. Editor", "roles": ["editor"]}]}
+    section = site_pages.citation_section(descriptor)
+    assert "<dt>Creators</dt><dd>A. Editor</dd>" in section
