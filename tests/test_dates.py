@@ -107,6 +107,8 @@ def test_a_day_printed_next_to_its_month_is_found_where_it_is_printed(form, prin
 def test_what_is_no_date_is_refused(printed):
     with pytest.raises(ValueError, match=re.escape(repr(printed))):
         DECLARED.parse(printed)
+    with pytest.raises(ValueError, match=f"not a date: {re.escape(repr(printed))}"):
+        DECLARED.read(printed)
 
 
 # --- a new form is a declaration -------------------------------------------------------------
@@ -179,6 +181,12 @@ GOOD_DAY = """\
         ("(?P<year>[0-9]{4})'", "Q(?P<quarter>[1-4]) (?P<year>[0-9]{4})'", "forms.0", "groups"),
         ("precision: year", "precision: month", "forms.0", "a precision 'month' needs"),
         ("  precision: year", "  sets: {day: 1}\n  precision: year", "forms.0", "a day its month"),
+        (
+            "  precision: year",
+            "  sets: {month: 13}\n  precision: month",
+            "forms.0",
+            "as None, not 2004",
+        ),
         ("{'2004': '2004'}", "{'2004': '2005'}", "forms.0", "reads its example '2004' as 2004"),
         ("{'2004': '2004'}", "{'mid 2004': '2004'}", "forms.0", "as None, not 2004"),
         ("{'2004': '2004'}", "{}", "forms.0.examples", "at least 1 item"),

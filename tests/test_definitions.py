@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from dagster import AssetCheckSeverity, AssetKey, DagsterInstance, mem_io_manager
+from dagster import AssetCheckSeverity, AssetKey, DagsterInstance, asset, mem_io_manager
 
 from pipeline import graph, reconcile, schemas, stamp
 from pipeline.assets import checks, extracted
@@ -51,6 +51,17 @@ def test_a_table_with_a_schema_has_its_checks_and_columns_and_one_without_has_no
             assert [c.name for c in columns] == schemas.load(name).field_names
         else:
             assert not checked and "dagster/column_schema" not in metadata, name
+
+
+def test_an_asset_declared_from_a_schema_has_its_checks():
+    table = checks.published()[0]
+
+    @asset(name=table, **checks.declared(table))
+    def declared_asset(): ...
+
+    assert {key.name for key in declared_asset.check_keys} == {
+        check.name for check in checks.checks_of(table)
+    }
 
 
 def test_the_checks_of_a_misspelt_table_are_an_error():

@@ -408,6 +408,16 @@ def test_claimed_ignores_quotes_and_reads_scales():
     assert claimed([{**row, "value": 1_240_000_000.0}], line, money, money + 4)
 
 
+def test_claimed_reads_a_number_printed_with_thousands_separators():
+    from pipeline.reconcile.coverage.claims import claimed
+
+    line = "Some 46,000 workers came"
+    row = {"document_id": "d", "line_start": 1, "line_end": 1, "quote": line}
+    start = line.index("46,000")
+    assert not claimed([row], line, start, start + 6)
+    assert claimed([{**row, "value": 46_000.0}], line, start, start + 6)
+
+
 def test_a_number_at_the_start_of_its_line_is_claimed_only_by_a_text_holding_it():
     """The text test reads a few characters either side of the number, none before the line's
     first."""

@@ -708,6 +708,17 @@ def test_a_rule_that_cannot_be_evaluated_says_why(kind, changes, change_tables, 
 # --- check outcomes and messages --------------------------------------------------------------
 
 
+def test_a_rule_with_no_scope_in_the_reconciliation_is_an_error():
+    results = reconcile_small(small_tables(), small_rule("sums_to_total"))
+    unevaluated = small_rule("sums_to_total", check_id="test.unevaluated")
+    outcome = reconcile.check_outcome(unevaluated, results)
+    assert (outcome.passed, outcome.severity, outcome.description) == (
+        False,
+        "error",
+        "test.unevaluated: no scope was evaluated",
+    )
+
+
 def test_a_failure_shows_an_unbounded_side_as_infinite():
     rule = small_rule("row_subset")
     broken, _ = perturbed(rule.check_id, rule.perturbation, small_tables(), {})

@@ -326,6 +326,19 @@ def test_a_header_that_does_not_split_into_labels_is_left_to_the_maintainer():
     assert "  - {printed: TODO, column: TODO, cell: percent}" in draft
 
 
+def test_a_table_ends_at_the_words_of_its_closing_line_up_to_the_colon():
+    text = "Caption\nYear Opened Closed\n2019 12 5\n2020 14 6\nSource: none.\n"
+    (table,) = yaml.safe_load(drafted(text).files()["tables.yaml"])["tables"]
+    assert table["ends"] == r"^\s*Source:"
+
+
+def test_a_table_alone_in_its_document_is_drafted_without_header_caption_or_end():
+    draft = drafted("2019 12 5\n2020 14 6\n").files()["tables.yaml"]
+    assert "  # TODO: the header's labels, one per column: ''\n" in draft
+    assert "  caption: TODO  # TODO: the caption: none found\n" in draft
+    assert "  ends: TODO  # TODO: the line after the last row: none found\n" in draft
+
+
 def test_an_ordinal_printed_in_digits_is_drafted_as_printed():
     draft = drafted("Mexico was the 3rd largest source in 2019.\n").files()["facts.yaml"]
     (fact,) = yaml.safe_load(draft)["facts"]
@@ -338,6 +351,7 @@ def test_a_table_with_a_year_in_its_caption_has_a_year_field_in_its_draft_schema
     files = drafted(text).files()
     schema = yaml.safe_load(files["workers_by_country.schema.yaml"])
     assert schema["name"] == "workers_by_country"
+    assert (schema["title"], schema["description"], schema["row"]) == ("TODO", "TODO", "TODO")
     assert [f for f in schema["fields"] if f.get("name") == "year"] == [
         {
             "name": "year",
