@@ -199,3 +199,11 @@ def test_a_busy_build_is_refused_at_once_with_no_wait(tmp_path, writes_pid):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_exports_help_says_what_each_option_is(capsys):
+    with pytest.raises(SystemExit):
+        exports.main(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--package PACKAGE package folder" in help_text
+    assert "--out OUT where to write" in help_text

@@ -17,7 +17,7 @@ import pytest
 
 from pipeline import schemas
 from pipeline.errors import SourceError
-from pipeline.package import journal, publish
+from pipeline.package import journal, publish, read_back
 from tests.conftest import REPO, copy_package, package_bytes, replace_in_raw, run_build
 
 CLEAN = [".build-lock", "curated", "datapackage.json"]
@@ -266,3 +266,19 @@ def test_mismatches_name_a_missing_changed_or_undescribed_file(fresh_build, tmp_
         "curated/extra.csv: not in the descriptor",
         "curated/facts.csv: missing",
     ]
+
+
+def test_published_csv_lines_end_in_lf_whatever_the_platform_line_separator(monkeypatch):
+    monkeypatch.setattr(os, "linesep", "\r\n")  # as on Windows
+    for name in schemas.package().resources:
+        content = publish.csv_bytes(read_back.read_table(REPO, name), schemas.load(name))
+        assert content == (REPO / schemas.load(name).path).read_bytes(), name
+
+
+def test_the_descriptor_declares_each_table_a_csv_file():
+    names = schemas.package().resources
+    documents = read_back.read_table(REPO, "documents")
+    written = publish.descriptor(schemas.package(), documents, {n: b"a\n1\n" for n in names})
+    assert [r["name"] for r in written["resources"]] == list(names)
+    for resource in written["resources"]:
+        assert (resource["format"], resource["mediatype"]) == ("csv", "text/csv"), resource["name"]

@@ -254,3 +254,10 @@ def test_released_versions_are_ordered_as_versions_not_as_text(tmp_path, monkeyp
         (tmp_path / f"{version}.json").write_text("{}", encoding="utf-8")
     monkeypatch.setattr(release, "RELEASES", tmp_path)
     assert release.released_versions() == ["1.2.9", "1.2.10", "1.9.0", "1.10.0", "2.0.0"]
+
+
+def test_a_changed_hash_with_rows_added_gives_only_the_rows_reason():
+    schema = {"fields": [{"name": "a", "type": "integer"}]}
+    old = {"resources": {"t": {"hash": "sha256:0", "rows": 1, "schema": schema}}}
+    new = {"resources": {"t": {"hash": "sha256:1", "rows": 2, "schema": schema}}}
+    assert release.classify(old, new) == ("minor", ["minor: t: 1 rows added"])

@@ -711,3 +711,86 @@ def test_without_a_declared_creator_the_contributors_are_cited():
     descriptor = {"contributors": [{"title": "A. Editor", "roles": ["editor"]}]}
     section = site_pages.citation_section(descriptor)
     assert "<dt>Creators</dt><dd>A. Editor</dd>" in section
+
+
+def test_a_licence_without_a_title_is_cited_by_its_name():
+    descriptor = {"licenses": [{"name": "CC-BY-4.0", "path": "https://example.org/by/4.0/"}]}
+    section = site_pages.citation_section(descriptor)
+    assert ">CC-BY-4.0</a>" in section
+
+
+def test_the_sources_list_gives_each_document_s_publisher_and_date():
+    document = SimpleNamespace(
+        document_id="d",
+        title="A report",
+        metadata={"publisher": "An Office", "published": "2019-05-01"},
+        raw_path="raw/d.txt",
+        lines=["one", "two"],
+        whole=True,
+    )
+    section = site_pages.sources_section(SimpleNamespace(documents={"d": document}))
+    assert " (An Office, 2019-05-01; <code>raw/d.txt</code>, 2 lines)" in section
+
+
+def two_series() -> list[svg.Series]:
+    return [svg.Series("s", (1.0,), svg.BLUE), svg.Series("u", (2.0,), svg.RED)]
+
+
+def test_the_legend_of_a_bar_chart_of_several_series_is_square_swatches_in_the_top_margin():
+    drawn = svg.bar_chart("t", ["a"], two_series(), value_label="v").svg
+    [legend] = re.findall(r'<g class="legend">.*?</g>', drawn)
+    swatches = re.findall(r"<rect ([^>]*)>", legend)
+    assert len(swatches) == 2
+    for swatch in swatches:
+        assert 'y="12.0" width="12" height="12"' in swatch
+    assert re.findall(r'<text [^>]*y="([^"]*)"', legend) == ["22.0", "22.0"]
+
+
+def mexico_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": [2018],
+            "period_start": ["2018-01-01"],
+            "period_end": ["2018-12-31"],
+            "referred": [10],
+            "accepted": [3],
+            "rejected": [1],
+            "abandoned_withdrawn": [2],
+            "acceptance_rate_pct": [70.0],
+            "document_id": ["d"],
+            "line_start": [4],
+            "line_end": [9],
+        }
+    )
+
+
+def test_the_mexico_counts_chart_names_the_claims_referred():
+    site_data = SimpleNamespace(frames={"mexico_refugee_claims": mexico_frame()})
+    counts, _rate = charts.charts_for(site_data, "mexico_refugee_claims")
+    assert "<title>2018: referred 10 refugee claims</title>" in counts.drawing.svg
+    assert ">referred</text>" in counts.drawing.svg
+
+
+def test_the_mexico_rate_chart_computes_accepted_over_decided_in_percent():
+    site_data = SimpleNamespace(frames={"mexico_refugee_claims": mexico_frame()})
+    _counts, rate = charts.charts_for(site_data, "mexico_refugee_claims")
+    assert "accepted / (accepted + rejected), computed 75 % of claims decided" in rate.drawing.svg
+
+
+def test_the_roxham_road_totals_chart_cites_the_lines_of_its_rows():
+    frame = pd.DataFrame(
+        {
+            "year": [2018, 2017],
+            "period_start": ["2018-01-01", "2017-04-01"],
+            "period_end": ["2018-12-31", "2017-12-31"],
+            "top25_claims": [100, 50],
+            "other_claims": [10, 5],
+            "document_id": ["d", "d"],
+            "line_start": [12, 4],
+            "line_end": [14, 6],
+        }
+    )
+    [chart] = charts.charts_for(
+        SimpleNamespace(frames={"roxham_road_totals": frame}), "roxham_road_totals"
+    )
+    assert chart.sources == (LineRange("d", 4, 14),)

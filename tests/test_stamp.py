@@ -73,3 +73,14 @@ def test_outputs_not_yet_published_digest_as_missing(tmp_path: Path):
     assert stamp.outputs_digest(Paths(REPO / "raw", tmp_path)) == "missing"
     (tmp_path / "datapackage.json").write_text("{}")
     assert stamp.outputs_digest(Paths(REPO / "raw", tmp_path)) != "missing"
+
+
+def test_a_published_file_renamed_with_the_same_content_changes_the_digest(tmp_path: Path):
+    digests = []
+    for name in ("a.csv", "b.csv"):
+        out = tmp_path / name
+        (out / "curated").mkdir(parents=True)
+        (out / "datapackage.json").write_text("{}", encoding="utf-8")
+        (out / "curated" / name).write_text("x\n1\n", encoding="utf-8")
+        digests.append(stamp.outputs_digest(Paths(REPO / "raw", out)))
+    assert digests[0] != digests[1]
