@@ -606,3 +606,26 @@ def test_a_figure_that_is_not_one_value_on_its_rows_is_refused_naming_where():
     assert str(error.value) == (
         "cross_checks.yaml (a.b): expected one value of total on the rows; found '[10, 11]'"
     )
+
+
+def test_a_missing_paper_resource_stops_the_build_naming_its_key(tmp_path):
+    path = changed_declarations(
+        tmp_path, lambda d: first_comparison(d)["paper"].update(resource="paper_tabel")
+    )
+    tables = synthetic("2017-12-31", {2016: 50, 2017: 45})
+    with pytest.raises(SourceError) as error:
+        official_series.compare(tables, official_series.load_cross_checks(path), {}, path)
+    assert error.value.expected == "key 'paper.resource' to name a table cross-checked"
+    assert error.value.found == "paper_tabel"
+
+
+def test_a_regions_note_follows_the_definitions_after_one_space(tmp_path):
+    def change(data: dict) -> None:
+        by_region(data)
+        data["region_mapping"]["regions"][0]["note"] = "R is Somewhere."
+
+    path = changed_declarations(tmp_path, change)
+    tables = synthetic("2017-12-31", {2016: 50, 2017: 45})
+    tables["series_table"] = tables["series_table"].assign(region="R", origin="X")
+    row = official_series.compare(tables, official_series.load_cross_checks(path), {}, path)
+    assert row["definitions"].tolist() == ["a test R is Somewhere."]

@@ -629,3 +629,25 @@ def test_a_misprint_a_row_reads_where_the_line_does_not_print_it_is_refused() ->
     row = {"document_id": "d", "misprint": "x", "value_as_printed": "thee", "value_line": 1}
     with pytest.raises(SourceError, match=r"raw/d\.txt:1: expected the misprinted 'thee'"):
         scan.misprinted(doc("Mexico was in the top three.\n"), [{**row, "value": 3.0}])
+
+
+def test_an_anchor_lines_window_starts_at_its_first_character() -> None:
+    """The `after` line is inside the window from its first character, the `before` line
+    outside it from its first character."""
+    text = "1 a\n22 B\n3 C\n"
+    spans = anchored_rule("B$", "C$").spans(doc(text), "here")
+    assert [text[start:end] for start, end in spans] == ["22"]
+
+
+def test_the_build_error_names_the_file_and_line_of_the_first_number() -> None:
+    documents = {"d": doc("No figure.\nThen 34 left.")}
+    with pytest.raises(coverage.UncoveredNumber) as error:
+        coverage.classify(documents, {}, accounting.Rules(RULES, ()))
+    assert (error.value.path, error.value.line, error.value.found) == ("raw/d.txt", 2, "34")
+
+
+def test_an_ordinal_day_next_to_its_month_is_published_by_the_period() -> None:
+    text = "As of July 1st, 2020, UNHCR recorded 4.9 million people."
+    row = fact_row(value=4_900_000.0, period_end="2020-07-01", quote=text)
+    frame = classify_with(text, row).set_index("text")
+    assert frame.loc["1st", "reason"] == frame.loc["2020", "reason"] == "the period of facts:f"

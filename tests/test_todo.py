@@ -408,3 +408,40 @@ def test_a_view_without_a_document_keeps_its_tables_and_drops_its_projects(tmp_p
     assert views.document_of(f"raw/{left}.txt", {left: f"raw/{left}.txt"}) == left
     assert views.document_of(str(view / locate.SOURCES / left / "facts.yaml"), {left: ""}) == left
     assert views.document_of(str(view / groups.PROJECTS), {left: ""}) is None
+
+
+def test_a_number_a_rule_holds_is_listed_as_held_by_a_pending_rule_unless_told_otherwise():
+    document = RawDocument("d", "raw/d.txt", "Later we saw 9 boats.\n")
+    draft = drafts.draft(document, scan.scan(document), hedges.load())
+    (token,) = scan.scan(document)
+    held = [coverage.Unpublished(token, "raw/d.txt", "later")]
+    (line,) = draft.listed(document, held)
+    assert line == 'raw/d.txt:1: "9" (fact d_line1, pending rule later): Later we saw 9 boats.'
+    (line,) = draft.listed(document, held, held_by="skipped as a date by rule")
+    assert "(fact d_line1, skipped as a date by rule later)" in line
+
+
+def test_lines_whose_numbers_are_followed_by_words_are_no_table():
+    files = drafted("Apples 12 5 kg\nPears 14 6 kg\n").files()
+    assert sorted(files) == ["facts.yaml"]
+
+
+def test_a_second_table_of_a_document_is_numbered_2():
+    table = "Claims by year\nYear Opened Closed\n2019 12 5\n2020 14 6\nThe end.\n"
+    tables = yaml.safe_load(drafted(f"{table}\n{table}").files()["tables.yaml"])["tables"]
+    assert [table["name"] for table in tables] == ["claims_by_year", "claims_by_year_2"]
+
+
+@pytest.mark.parametrize(
+    ("label", "rows", "column", "kind"),
+    [
+        ("Item", "Apples 12 5\nPears 14 6\n", "item_as_printed", "string"),
+        ("Year", "2019 12 5\n2020 14 6\n", "year", "integer"),
+    ],
+)
+def test_a_tables_label_field_is_a_string_of_text_labels_and_an_integer_of_years(
+    label, rows, column, kind
+):
+    text = f"Caption\n{label} Opened Closed\n{rows}Source: none.\n"
+    schema = yaml.safe_load(drafted(text).files()["caption.schema.yaml"])
+    assert schema["fields"][0] == {"name": column, "type": kind, "description": "TODO"}
