@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -282,3 +283,19 @@ def test_the_descriptor_declares_each_table_a_csv_file():
     assert [r["name"] for r in written["resources"]] == list(names)
     for resource in written["resources"]:
         assert (resource["format"], resource["mediatype"]) == ("csv", "text/csv"), resource["name"]
+
+
+def test_a_source_entry_states_its_url_and_hash():
+    document = SimpleNamespace(
+        title="T",
+        publisher="P",
+        published="2020",
+        redistributed=False,
+        url="https://a.org/t",
+        sha256="ab",
+    )
+    assert publish.source(document) == {
+        "title": "T (P, 2020)",
+        "url": "https://a.org/t",
+        "hash": "sha256:ab",
+    }

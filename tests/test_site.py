@@ -573,6 +573,7 @@ def test_a_negative_bar_is_refused():
 
 def test_only_http_urls_become_links_and_nothing_else_is_rendered():
     assert site_pages.external_link("x", "https://a.org") == '<a href="https://a.org">x</a>'
+    assert site_pages.external_link("x", "http://a.org") == '<a href="http://a.org">x</a>'
     assert site_pages.external_link("<x>", "javascript:alert(1)") == "&lt;x&gt;"
     assert site_pages.external_link("x", None) == "x"
     with pytest.raises(TypeError, match="cannot render object as HTML"):
@@ -794,3 +795,54 @@ def test_the_roxham_road_totals_chart_cites_the_lines_of_its_rows():
         SimpleNamespace(frames={"roxham_road_totals": frame}), "roxham_road_totals"
     )
     assert chart.sources == (LineRange("d", 4, 14),)
+
+
+def test_a_resource_without_a_title_is_offered_for_download_under_its_name(tmp_path):
+    (tmp_path / "datapackage.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "dictionary.md").write_text("x", encoding="utf-8")
+    package = SimpleNamespace(other_resources=[{"name": "dictionary", "path": "dictionary.md"}])
+    section = site_pages.downloads_section(
+        SimpleNamespace(
+            package=SimpleNamespace(other_resources=package.other_resources, tables=())
+        ),
+        tmp_path,
+        site_pages.Downloads(tmp_path, {}),
+    )
+    assert "<td>dictionary</td>" in section
+
+
+def remittances_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "printed_order": [1],
+            "country_as_printed": ["Haiti"],
+            "gdp_share_and_total_year": [2019],
+            "from_canada_year": [2019],
+            "remittances_pct_gdp": [30.0],
+            "remittances_from_canada_usd_m": [5.0],
+            "document_id": ["d"],
+            "line_start": [1],
+            "line_end": [1],
+        }
+    )
+
+
+def test_the_remittance_share_chart_states_its_unit():
+    share, _ = charts.charts_for(
+        SimpleNamespace(frames={"remittances": remittances_frame()}), "remittances"
+    )
+    assert "Haiti: remittances 30 % of GDP</title>" in share.drawing.svg
+
+
+def test_events_of_two_documents_in_one_decade_are_stacked_into_one_column():
+    frame = pd.DataFrame(
+        {
+            "date_start": ["2016-09-19", "2016-09-19"],
+            "document_id": ["a", "b"],
+            "line_start": [1, 1],
+            "line_end": [1, 1],
+        }
+    )
+    [chart] = charts.charts_for(SimpleNamespace(frames={"events": frame}), "events")
+    marks = re.findall(r'<rect x="([^"]+)"[^>]* class="mark">', chart.drawing.svg)
+    assert len(marks) == 2 and marks[0] == marks[1], marks  # one column, one on the other

@@ -1,5 +1,6 @@
 import pytest
 
+from pipeline.errors import SourceError
 from pipeline.sources.text import RawDocument
 
 DOC = RawDocument(
@@ -121,3 +122,9 @@ def test_the_line_before_hidden_lines_decides_whether_a_line_follows_a_blank():
     assert not view._after_blank(5)
     assert view.hiding(frozenset({2}))._after_blank(5)  # back to line 1, blank
     assert not RawDocument("d", "raw/d.txt", "Capital")._after_blank(1)  # no line before
+
+
+def test_a_file_with_several_nul_bytes_is_refused_naming_the_first():
+    with pytest.raises(SourceError) as refused:
+        RawDocument.from_bytes("d", "raw/d.txt", b"a\nb\0c\nd\0e\n")
+    assert (refused.value.line, refused.value.found) == (2, "NUL at byte offset 3")

@@ -445,3 +445,13 @@ def test_a_tables_label_field_is_a_string_of_text_labels_and_an_integer_of_years
     text = f"Caption\n{label} Opened Closed\n{rows}Source: none.\n"
     schema = yaml.safe_load(drafted(text).files()["caption.schema.yaml"])
     assert schema["fields"][0] == {"name": column, "type": kind, "description": "TODO"}
+
+
+def test_an_evaluation_that_fails_is_reported_with_its_last_line_of_stderr(
+    monkeypatch, tmp_path, capsys
+):
+    monkeypatch.setattr(todo, "EVALUATION", "import sys; sys.exit('first\\nthe last line')")
+    assert todo.run(Paths(REPO / "raw", tmp_path / "out"), None) == 1
+    assert capsys.readouterr().err == (
+        "todo failed: the asset graph could not be evaluated: the last line\n"
+    )
