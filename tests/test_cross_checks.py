@@ -629,3 +629,9 @@ def test_a_regions_note_follows_the_definitions_after_one_space(tmp_path):
     tables["series_table"] = tables["series_table"].assign(region="R", origin="X")
     row = official_series.compare(tables, official_series.load_cross_checks(path), {}, path)
     assert row["definitions"].tolist() == ["a test R is Somewhere."]
+
+
+def test_origins_words_name_one_region_or_several():
+    assert Origins(regions=("Africa",), note="n").words() == "UNHCR region Africa"
+    two = Origins(regions=("Africa", "Asia"), without_region=("stateless",), note="n")
+    assert two.words() == ("UNHCR regions Africa + Asia; origins without a UNHCR region: stateless")

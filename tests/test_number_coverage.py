@@ -651,3 +651,12 @@ def test_an_ordinal_day_next_to_its_month_is_published_by_the_period() -> None:
     row = fact_row(value=4_900_000.0, period_end="2020-07-01", quote=text)
     frame = classify_with(text, row).set_index("text")
     assert frame.loc["1st", "reason"] == frame.loc["2020", "reason"] == "the period of facts:f"
+
+
+def test_a_quote_stands_at_its_own_lines_where_the_row_declares_them() -> None:
+    """A row read from line 1 whose quote is on line 2 (an event's date line)."""
+    document = doc("It rose\nby 1234 people.")
+    (token,) = [t for t in scan.scan_prose(document) if t.text == "1234"]
+    cells = fact_row(line_end=1, quote="by 1234", quote_line_start=2, quote_line_end=2)
+    row = claims.PublishingRow("facts", "f", "d", 1, 1, cells)
+    assert row.quote_holds(token, document)

@@ -891,3 +891,11 @@ def test_a_rule_declared_inconsistently_is_refused_naming_its_line(case, tmp_pat
 def test_no_rule_is_evaluated_from_code_text():
     sources = Path(reconcile.__file__).parent.glob("*.py")
     assert not [p for p in sources if re.search(r"\b(eval|exec)\(", p.read_text())]
+
+
+def test_a_scope_read_from_no_line_names_no_document():
+    tables = small_tables()
+    tables["counts"] = tables["counts"].drop(columns=["document_id", "line_start", "line_end"])
+    frame = reconcile_small(tables, small_rule("rate_of_counts"))
+    assert not frame.empty
+    assert (frame["document_id"] == "").all() and frame["line_start"].isna().all()

@@ -165,3 +165,8 @@ def test_an_empty_table_selects_no_row():
     with pytest.raises(RuleError) as error:
         Inputs(tables(t=tables()["t"].iloc[:0])).select("t", {})
     assert str(error.value) == "t: the table selects no row"
+
+
+def test_lines_of_rows_keep_the_order_the_documents_appear_in():
+    rows = pd.DataFrame({"document_id": ["b", "a", "b"], "line": [7, 2, 9]})
+    assert _lines_of_rows(rows) == [("b", 7, 9), ("a", 2, 2)]
