@@ -9,6 +9,7 @@ import contextlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,10 +50,15 @@ def test_site_sources_root_defaults_to_the_package(tmp_path):
     assert not out.exists()
 
 
-def test_site_help_says_what_each_folder_is(capsys):
+def help_of(main: Callable[[list[str]], int], capsys: pytest.CaptureFixture[str]) -> str:
+    """What `main(["--help"])` prints, its whitespace normalised."""
     with pytest.raises(SystemExit):
-        site_cli.main(["--help"])
-    help_text = " ".join(capsys.readouterr().out.split())
+        main(["--help"])
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_site_help_says_what_each_folder_is(capsys):
+    help_text = help_of(site_cli.main, capsys)
     assert "--package PACKAGE package folder (datapackage.json)" in help_text
     assert "--out OUT site folder" in help_text
 
@@ -165,29 +171,31 @@ def test_dev_starts_the_dagster_ui_on_the_project(monkeypatch, tmp_path):
     assert (tmp_path / "home" / "dagster.yaml").is_file()
 
 
+# Holds the lock file argv[1] with argv[2] in it: its pid, nothing yet, or bytes that are no ASCII.
 HOLD_LOCK = """
 import fcntl, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
 fcntl.flock(fd, fcntl.LOCK_EX)
-if sys.argv[2] == "pid":
-    os.pwrite(fd, f"{os.getpid()}\\n".encode(), 0)
+written = {"pid": f"{os.getpid()}\\n".encode(), "no pid": b"", "garbled": b"\\xff\\xfe"}
+os.pwrite(fd, written[sys.argv[2]], 0)
 print("held", flush=True)
 time.sleep(120)
 """
 
 
-@pytest.mark.parametrize("writes_pid", [True, False])
-def test_a_busy_build_is_refused_at_once_with_no_wait(tmp_path, writes_pid):
+@pytest.mark.parametrize("written", ["pid", "no pid", "garbled"])
+def test_a_busy_build_is_refused_at_once_with_no_wait(tmp_path, written):
     """Another process holds the lock (within a process the lock is re-entrant), with its pid
-    written or not yet."""
+    written, not yet, or garbled."""
     out = tmp_path / "out"
     out.mkdir()
     lock = buildlock.lock_path(out)
-    argv = [sys.executable, "-c", HOLD_LOCK, str(lock), "pid" if writes_pid else "no pid"]
+    argv = [sys.executable, "-c", HOLD_LOCK, str(lock), written]
     holder = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline() == "held\n"
-        who = f"pid {holder.pid}" if writes_pid else "a process that has not written its pid yet"
+        unknown = "a process that has not written its pid yet"
+        who = f"pid {holder.pid}" if written == "pid" else unknown
         env = {"CLM_RAW_DIR": str(REPO_ROOT / "raw"), "CLM_OUT_DIR": str(out)}
         for command in ("build", "build-recorded"):
             refused = run_main([command, "--no-wait"], env)
@@ -202,8 +210,6 @@ def test_a_busy_build_is_refused_at_once_with_no_wait(tmp_path, writes_pid):
 
 
 def test_exports_help_says_what_each_option_is(capsys):
-    with pytest.raises(SystemExit):
-        exports.main(["--help"])
-    help_text = " ".join(capsys.readouterr().out.split())
+    help_text = help_of(exports.main, capsys)
     assert "--package PACKAGE package folder" in help_text
     assert "--out OUT where to write" in help_text

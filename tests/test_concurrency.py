@@ -150,33 +150,3 @@ def test_builds_started_together_publish_what_one_build_publishes(tmp_path, fres
     assert said == ["built", "up to date"], results
     assert package_bytes(out) == package_bytes(fresh_build)
     assert sorted(p.name for p in out.iterdir()) == PUBLISHED
-
-
-# Holds the lock file argv[1], with bytes that are no ASCII in it, until a line arrives on stdin.
-GARBLED_HOLDER = """
-import fcntl, os, sys
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
-os.pwrite(fd, b"\\xff\\xfe", 0)
-fcntl.flock(fd, fcntl.LOCK_EX)
-print("held", flush=True)
-sys.stdin.readline()
-"""
-
-
-def test_a_lock_file_holding_no_ascii_names_no_pid(tmp_path):
-    out = tmp_path / "out"
-    out.mkdir()
-    holder = subprocess.Popen(
-        python(GARBLED_HOLDER, str(buildlock.lock_path(out))),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline() == "held\n"
-        refused = r"another build \(a process that has not written its pid yet\) is running"
-        with pytest.raises(buildlock.Busy, match=refused), buildlock.held(out, wait=False):
-            pass
-    finally:
-        release(holder)
-        holder.communicate(timeout=60)

@@ -269,13 +269,6 @@ def test_mismatches_name_a_missing_changed_or_undescribed_file(fresh_build, tmp_
     ]
 
 
-def test_published_csv_lines_end_in_lf_whatever_the_platform_line_separator(monkeypatch):
-    monkeypatch.setattr(os, "linesep", "\r\n")  # as on Windows
-    for name in schemas.package().resources:
-        content = publish.csv_bytes(read_back.read_table(REPO, name), schemas.load(name))
-        assert content == (REPO / schemas.load(name).path).read_bytes(), name
-
-
 def test_the_descriptor_declares_each_table_a_csv_file():
     names = schemas.package().resources
     documents = read_back.read_table(REPO, "documents")

@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import pytest
 
-from pipeline.reconcile.inputs import Inputs, RuleError, _lines_of_rows
+from pipeline.reconcile.inputs import Inputs, RuleError
 from pipeline.reconcile.rules import (
     FactMonth,
     FactShare,
@@ -94,10 +94,17 @@ def test_a_fact_year_selects_the_rows_of_that_year():
     assert list(inputs.select("t", {"year": YearOf(year_of="f")}).index) == [0, 1]
 
 
+def lines_read_from(table: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """The lines a rule cites after summing a column of every row of `table`."""
+    reader = Inputs(tables(p=table)).reader()
+    reader.quantity(TableSum(table="p", sum_of="n"))
+    return reader.lines()
+
+
 def test_rows_without_provenance_add_no_lines():
-    assert _lines_of_rows(pd.DataFrame({"n": [1]})) == []
-    one_line = pd.DataFrame({"document_id": ["d", "d"], "line": [3, 5]})
-    assert _lines_of_rows(one_line) == [("d", 3, 5)]
+    assert lines_read_from(pd.DataFrame({"n": [1.0]})) == []
+    one_line = pd.DataFrame({"n": [1.0, 2.0], "document_id": ["d", "d"], "line": [3, 5]})
+    assert lines_read_from(one_line) == [("d", 3, 5)]
 
 
 @pytest.mark.parametrize(
@@ -168,5 +175,5 @@ def test_an_empty_table_selects_no_row():
 
 
 def test_lines_of_rows_keep_the_order_the_documents_appear_in():
-    rows = pd.DataFrame({"document_id": ["b", "a", "b"], "line": [7, 2, 9]})
-    assert _lines_of_rows(rows) == [("b", 7, 9), ("a", 2, 2)]
+    rows = pd.DataFrame({"n": [1.0, 2.0, 3.0], "document_id": ["b", "a", "b"], "line": [7, 2, 9]})
+    assert lines_read_from(rows) == [("b", 7, 9), ("a", 2, 2)]

@@ -302,19 +302,7 @@ def test_an_attribute_false_or_none_is_left_out_and_the_next_ones_kept():
 
 
 def test_a_chart_of_a_year_not_stated_says_so():
-    frame = pd.DataFrame(
-        {
-            "printed_order": [1],
-            "country_as_printed": ["Haiti"],
-            "gdp_share_and_total_year": [None],
-            "from_canada_year": [2019],
-            "remittances_pct_gdp": [30.0],
-            "remittances_from_canada_usd_m": [5.0],
-            "document_id": ["d"],
-            "line_start": [1],
-            "line_end": [1],
-        }
-    )
+    frame = remittances_frame().assign(gdp_share_and_total_year=[None])
     drawn = charts.charts_for(SimpleNamespace(frames={"remittances": frame}), "remittances")
     assert [chart.drawing.title for chart in drawn] == [
         "Remittances received as a share of GDP, year not stated",
@@ -652,8 +640,9 @@ def test_the_lines_of_a_line_chart_are_not_filled():
     assert paths and all(' fill="none"' in path for path in paths)
 
 
-def test_the_roxham_road_totals_chart_says_its_periods_are_years_or_the_months_covered():
-    frame = pd.DataFrame(
+def roxham_road_totals_frame() -> pd.DataFrame:
+    """Two years of Table 2's totals: a whole year, then one printed for April to December."""
+    return pd.DataFrame(
         {
             "year": [2018, 2017],
             "period_start": ["2018-01-01", "2017-04-01"],
@@ -665,7 +654,10 @@ def test_the_roxham_road_totals_chart_says_its_periods_are_years_or_the_months_c
             "line_end": [1, 2],
         }
     )
-    site_data = SimpleNamespace(frames={"roxham_road_totals": frame})
+
+
+def test_the_roxham_road_totals_chart_says_its_periods_are_years_or_the_months_covered():
+    site_data = SimpleNamespace(frames={"roxham_road_totals": roxham_road_totals_frame()})
     [chart] = charts.charts_for(site_data, "roxham_road_totals")
     labels = re.findall(r'class="axis-label"[^>]*>([^<]*)</text>', chart.drawing.svg)
     assert labels[-1] == "period (calendar year; months where the table covers part of it)"
@@ -779,18 +771,7 @@ def test_the_mexico_rate_chart_computes_accepted_over_decided_in_percent():
 
 
 def test_the_roxham_road_totals_chart_cites_the_lines_of_its_rows():
-    frame = pd.DataFrame(
-        {
-            "year": [2018, 2017],
-            "period_start": ["2018-01-01", "2017-04-01"],
-            "period_end": ["2018-12-31", "2017-12-31"],
-            "top25_claims": [100, 50],
-            "other_claims": [10, 5],
-            "document_id": ["d", "d"],
-            "line_start": [12, 4],
-            "line_end": [14, 6],
-        }
-    )
+    frame = roxham_road_totals_frame().assign(line_start=[12, 4], line_end=[14, 6])
     [chart] = charts.charts_for(
         SimpleNamespace(frames={"roxham_road_totals": frame}), "roxham_road_totals"
     )
@@ -800,14 +781,9 @@ def test_the_roxham_road_totals_chart_cites_the_lines_of_its_rows():
 def test_a_resource_without_a_title_is_offered_for_download_under_its_name(tmp_path):
     (tmp_path / "datapackage.json").write_text("{}", encoding="utf-8")
     (tmp_path / "dictionary.md").write_text("x", encoding="utf-8")
-    package = SimpleNamespace(other_resources=[{"name": "dictionary", "path": "dictionary.md"}])
-    section = site_pages.downloads_section(
-        SimpleNamespace(
-            package=SimpleNamespace(other_resources=package.other_resources, tables=())
-        ),
-        tmp_path,
-        site_pages.Downloads(tmp_path, {}),
-    )
+    untitled = [{"name": "dictionary", "path": "dictionary.md"}]
+    site_data = SimpleNamespace(package=SimpleNamespace(other_resources=untitled, tables=()))
+    section = site_pages.downloads_section(site_data, tmp_path, site_pages.Downloads(tmp_path, {}))
     assert "<td>dictionary</td>" in section
 
 

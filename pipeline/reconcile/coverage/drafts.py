@@ -549,22 +549,23 @@ def _snake(text: str) -> str:
     return "_".join(re.findall(r"[a-z0-9]+", text.lower())) or TODO
 
 
-def _caption(document: RawDocument, line: int | None, group: str) -> tuple[str, str, bool]:
+def _caption(document: RawDocument, line: int | None, group: str) -> tuple[str, str, str | None]:
     """The caption as a pattern, its last year a group named `group` (a column of every row);
-    the table name its title suggests ('Table 1: “Workers by origin, 2019”': workers_by_origin)."""
+    the table name its title suggests ('Table 1: “Workers by origin, 2019”': workers_by_origin);
+    `group` if the caption has a year, else None."""
     if line is None:
-        return f"{TODO}  # TODO: the caption: none found", TODO, False
+        return f"{TODO}  # TODO: the caption: none found", TODO, None
     text = document.line(line).strip()
     years = list(re.finditer(r"(?<!\d)[0-9]{4}(?!\d)", text))
     if not years:
-        return _whole_line(document, line, "the line above the header"), _title_name(text), False
+        return _whole_line(document, line, "the line above the header"), _title_name(text), None
     last = years[-1]
     before, after = _literal(text[: last.start()]), _literal(text[last.end() :])
     pattern = rf"^\s*{before}(?P<{group}>[0-9]{{4}}){after}\s*$"
     return (
         f"{_scalar(pattern)}  # the line above the header",
         _title_name(text[: last.start()]),
-        True,
+        group,
     )
 
 
@@ -606,7 +607,7 @@ def _table(
         label_column = "country_as_printed"
     # The caption's year is a column too: named apart from a label column of years.
     caption_year = "caption_year" if label_column == "year" else "year"
-    caption, name, has_year = _caption(document, run.caption, caption_year)
+    caption, name, year_column = _caption(document, run.caption, caption_year)
     name = name + (f"_{count + 1}" if count else "")
     label = {"printed": first_words, "column": label_column, "cell": label_kind}
     lines = [
@@ -633,8 +634,7 @@ def _table(
         lines.append("  countries: true  # every label is a country's name: harmonised to ISO3")
     rows_at = f"lines {run.rows[0]}-{run.rows[-1]}"
     entry = Entry("tables", tuple(lines), covered, f"table {name} ({rows_at})")
-    year = caption_year if has_year else None
-    return entry, _schema(document.document_id, name, label, cells, countries, year)
+    return entry, _schema(document.document_id, name, label, cells, countries, year_column)
 
 
 def _schema(
