@@ -81,7 +81,8 @@ site: setup
 	$(RUN) python -m pipeline.site
 
 # Rewrite tests/golden/ after an intended change: the fixture package (the example source's rows
-# of a build with it) and the pages of its site, which test_site_golden.py compares.
+# of a build with it), the pages of its site and the charts of tests/fixtures/charts/, which
+# test_site_golden.py compares.
 golden: setup
 	UPDATE_GOLDEN=1 $(RUN) pytest -q tests/test_example_source.py tests/test_site_golden.py
 

@@ -10,6 +10,10 @@ golden` (UPDATE_GOLDEN=1) and commit it with the change. `data/` (the package
 and its exports, tested in test_exports.py) and `assets/` (copied from pipeline/site/assets)
 are not kept here. The copy is kept with a line break between adjacent tags, so that its diffs
 are read line by line (the pages themselves are written on one line).
+
+The fixture package has none of the charts of the paper's tables: each resource with charts
+(`pipeline.site.charts.CHARTS`) has a small table written for the test in tests/fixtures/charts/,
+and the page of its charts is kept in tests/golden/charts/ (open it in a browser to see them).
 """
 
 from __future__ import annotations
@@ -17,14 +21,22 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from pipeline import site
+from pipeline.package import read_back
 from pipeline.paths import REPO_ROOT
+from pipeline.site import charts
+from pipeline.site.html import Html, el, render
+from pipeline.site.model import SiteData
 
 GOLDEN = REPO_ROOT / "tests" / "golden" / "site"
 GOLDEN_PACKAGE = REPO_ROOT / "tests" / "golden" / "package"  # tests/test_example_source.py
+GOLDEN_CHARTS = REPO_ROOT / "tests" / "golden" / "charts"
+CHART_TABLES = REPO_ROOT / "tests" / "fixtures" / "charts"  # see its README.md
 NOT_KEPT = ("data", "assets", *site.KEPT)
 
 
@@ -66,12 +78,12 @@ def differences(made: dict[str, bytes], kept: dict[str, bytes]) -> list[str]:
     return lines
 
 
-def write_golden(made: dict[str, bytes]) -> None:
-    if GOLDEN.exists():
-        shutil.rmtree(GOLDEN)
+def write_golden(made: dict[str, bytes], golden: Path = GOLDEN) -> None:
+    if golden.exists():
+        shutil.rmtree(golden)
     for name, content in made.items():
-        (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
-        (GOLDEN / name).write_bytes(content)
+        (golden / name).parent.mkdir(parents=True, exist_ok=True)
+        (golden / name).write_bytes(content)
 
 
 @pytest.mark.committed_output
@@ -126,3 +138,45 @@ def test_data_and_assets_are_not_kept(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(name.encode())
     assert list(site_files(tmp_path)) == ["index.html", "sources/a.html"]
+
+
+def chart_pages() -> dict[str, bytes]:
+    """Per resource with charts, a page of its charts drawn from its fixture table: each
+    chart's SVG, the columns it names, its note and what it cites (line ranges or a text)."""
+    golden = SiteData(read_back.PublishedPackage.load(GOLDEN_PACKAGE), GOLDEN_PACKAGE)
+    frames = {path.stem: pd.read_csv(path) for path in sorted(CHART_TABLES.glob("*.csv"))}
+    fixture = SimpleNamespace(frames=frames, package=golden.package, citations=golden.citations)
+    pages = {}
+    for name in charts.CHARTS:
+        drawn = charts.charts_for(fixture, name)  # type: ignore[arg-type]
+        figures = [
+            el(
+                "figure",
+                chart.drawing.svg,
+                el("p", chart.columns),
+                el("p", chart.note),
+                el("p", [f"{r.document_id} {r.label}; " for r in chart.sources]),
+                el("p", chart.source_text),
+            )
+            for chart in drawn
+        ]
+        page = render([Html("<!DOCTYPE html>"), el("html", el("body", el("h1", name), figures))])
+        pages[f"{name}.html"] = readable(page.encode("utf-8"))
+    return pages
+
+
+def test_every_resource_with_charts_has_a_fixture_table():
+    assert {path.stem for path in CHART_TABLES.glob("*.csv")} == set(charts.CHARTS)
+
+
+@pytest.mark.committed_output
+def test_the_charts_of_the_fixture_tables_are_the_golden_copy():
+    made = chart_pages()
+    assert all(b"<svg" in page for page in made.values()), "a fixture table draws no chart"
+    if os.environ.get("UPDATE_GOLDEN"):
+        write_golden(made, GOLDEN_CHARTS)
+    found = differences(made, site_files(GOLDEN_CHARTS))
+    assert not found, (
+        f"{len(found)} chart page(s) differ from tests/golden/charts/ "
+        "(an intended change: `make golden` and commit the copy):\n" + "\n".join(found)
+    )
