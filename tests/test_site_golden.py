@@ -9,7 +9,9 @@ diff of the pages. After an intended change to the site's code, refresh the copy
 golden` (UPDATE_GOLDEN=1) and commit it with the change. `data/` (the package
 and its exports, tested in test_exports.py) and `assets/` (copied from pipeline/site/assets)
 are not kept here. The copy is kept with a line break between adjacent tags, so that its diffs
-are read line by line (the pages themselves are written on one line).
+are read line by line (the pages themselves are written on one line). The site a release of the
+fixture package carries (excerpts of its text, links to the files beside it) is kept in
+tests/golden/release_site/.
 
 The fixture package has none of the charts of the paper's tables: each resource with charts
 (`pipeline.site.charts.CHARTS`) has a small table written for the test in tests/fixtures/charts/,
@@ -27,13 +29,14 @@ import pandas as pd
 import pytest
 
 from pipeline import site
-from pipeline.package import read_back
+from pipeline.package import read_back, release
 from pipeline.paths import REPO_ROOT
 from pipeline.site import charts
 from pipeline.site.html import Html, el, render
 from pipeline.site.model import SiteData
 
 GOLDEN = REPO_ROOT / "tests" / "golden" / "site"
+GOLDEN_RELEASE = REPO_ROOT / "tests" / "golden" / "release_site"
 GOLDEN_PACKAGE = REPO_ROOT / "tests" / "golden" / "package"  # tests/test_example_source.py
 GOLDEN_CHARTS = REPO_ROOT / "tests" / "golden" / "charts"
 CHART_TABLES = REPO_ROOT / "tests" / "fixtures" / "charts"  # see its README.md
@@ -98,6 +101,24 @@ def test_the_site_is_the_golden_copy(tmp_path):
     found = differences(made, site_files(GOLDEN))
     assert not found, (
         f"{len(found)} file(s) of the site differ from tests/golden/site/ "
+        "(an intended change: `make golden` and commit the copy):\n" + "\n".join(found)
+    )
+
+
+@pytest.mark.committed_output
+def test_the_site_of_a_release_is_the_golden_copy(tmp_path):
+    """A release's site shows of a text it may not redistribute only the lines its rows cite,
+    each on an excerpt page (the fixture's text is not redistributed), and links to the package
+    and exports the release carries beside it."""
+    shutil.copytree(GOLDEN_PACKAGE, tmp_path / "release")
+    release.generate_views(tmp_path / "release")
+    made = site_files(tmp_path / "release" / "site")
+    assert any(name.count("/") == 2 for name in made), sorted(made)  # sources/<id>/<lines>
+    if os.environ.get("UPDATE_GOLDEN"):
+        write_golden(made, GOLDEN_RELEASE)
+    found = differences(made, site_files(GOLDEN_RELEASE))
+    assert not found, (
+        f"{len(found)} file(s) of the release's site differ from tests/golden/release_site/ "
         "(an intended change: `make golden` and commit the copy):\n" + "\n".join(found)
     )
 
