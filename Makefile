@@ -82,9 +82,10 @@ site: setup
 
 # Rewrite tests/golden/ after an intended change: the fixture package (the example source's rows
 # of a build with it), the pages of its site and the charts of tests/fixtures/charts/, which
-# test_site_golden.py compares.
+# test_site_golden.py compares, and the drafts of the fixture notes (test_drafts_golden.py).
 golden: setup
-	UPDATE_GOLDEN=1 $(RUN) pytest -q tests/test_example_source.py tests/test_site_golden.py
+	UPDATE_GOLDEN=1 $(RUN) pytest -q tests/test_example_source.py tests/test_site_golden.py \
+		tests/test_drafts_golden.py
 
 mutation: setup
 	$(RUN) python tests/mutation_run.py

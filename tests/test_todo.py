@@ -432,6 +432,13 @@ def test_a_second_table_of_a_document_is_numbered_2():
     assert [table["name"] for table in tables] == ["claims_by_year", "claims_by_year_2"]
 
 
+def test_tables_of_different_captions_keep_their_names():
+    first = "Claims by year\nYear Opened Closed\n2019 12 5\n2020 14 6\nThe end.\n"
+    second = first.replace("Claims by year", "Visas by year")
+    tables = yaml.safe_load(drafted(f"{first}\n{second}").files()["tables.yaml"])["tables"]
+    assert [table["name"] for table in tables] == ["claims_by_year", "visas_by_year"]
+
+
 @pytest.mark.parametrize(
     ("label", "rows", "column", "kind"),
     [

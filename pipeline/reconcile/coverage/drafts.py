@@ -15,9 +15,10 @@ build's reader of its kind: what it cannot read is said in a TODO comment.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -137,8 +138,7 @@ def draft(document: RawDocument, pending: Sequence[Token], hedges: Hedges) -> Dr
     for run in table_runs(document, tokens):
         covered = tuple(t for t in pending if run.top <= t.line <= run.rows[-1])
         if covered:
-            count = sum(entry.kind == "tables" for entry in drafts.entries)
-            entry, schema = _table(document, run, covered, count)
+            entry, schema = _table(document, run, covered, drafts.schemas.keys())
             drafts.entries.append(entry)
             drafts.schemas[entry.what.split()[1]] = schema
             drafted.update(covered)
@@ -583,7 +583,7 @@ def _ends(document: RawDocument, line: int | None) -> str:
 
 
 def _table(
-    document: RawDocument, run: Run, covered: tuple[Token, ...], count: int
+    document: RawDocument, run: Run, covered: tuple[Token, ...], taken: Collection[str]
 ) -> tuple[Entry, str]:
     """The draft of a printed table (tables.yaml) read from a run of lines, and the draft of its
     schema: the label column a year (with the month it runs to) where every row starts with
@@ -608,7 +608,8 @@ def _table(
     # The caption's year is a column too: named apart from a label column of years.
     caption_year = "caption_year" if label_column == "year" else "year"
     caption, name, year_column = _caption(document, run.caption, caption_year)
-    name = name + (f"_{count + 1}" if count else "")
+    numbered = (f"{name}_{i}" for i in itertools.count(2))  # a caption drafted before
+    name = next(n for n in itertools.chain([name], numbered) if n not in taken)
     label = {"printed": first_words, "column": label_column, "cell": label_kind}
     lines = [
         f"- name: {name}  # TODO: check; schemas/<name>.yaml declares its fields",
