@@ -580,6 +580,15 @@ def test_an_excerpt_shows_the_cited_lines_with_one_around_and_marks_the_rest_eli
     assert "not quoted" not in site_pages.source_lines(document, at_the_edges)
 
 
+def test_an_excerpt_page_quotes_only_the_cited_lines_and_says_why() -> None:
+    document = site.model.Document("d", "raw/d.txt", {}, "a\nb\nc\nd\ne\nf\n", whole=False)
+    package = SimpleNamespace(descriptor={"title": "A package"}, name="p")
+    html = site_pages.excerpt_page(SimpleNamespace(package=package), document, LineRange("d", 3, 4))
+    assert re.findall(r'id="(L\d+)"', html) == ["L2", "L3", "L4", "L5"]
+    policy = re.findall(r'<p class="policy">(.*?)</p>', html)
+    assert policy == [f"This text {escape(site_pages.EXCERPT_POLICY)}"]
+
+
 def test_a_link_goes_to_the_whole_text_or_to_its_excerpt_which_is_then_written():
     release = SiteData(PACKAGE, REPO_ROOT, redistributable_only=True)
     for document in release.documents.values():
