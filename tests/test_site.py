@@ -649,6 +649,18 @@ def test_the_lines_of_a_line_chart_are_not_filled():
     assert paths and all(' fill="none"' in path for path in paths)
 
 
+def test_a_line_joins_consecutive_values_and_breaks_where_a_value_is_missing() -> None:
+    drawn = svg.line_chart(
+        "t",
+        ["a", "b", "c", "d", "e"],
+        [svg.Series("s", (1.0, 3.0, None, 2.0, 4.0), svg.BLUE)],
+        value_label="u",
+        category_label="c",
+    )
+    lines = re.findall(r'<path d="([^"]*)"[^>]*class="mark line"', drawn.svg)
+    assert [line.count(" L") for line in lines] == [1, 1]  # a-b, then d-e
+
+
 def roxham_road_totals_frame() -> pd.DataFrame:
     """Two years of Table 2's totals: a whole year, then one printed for April to December."""
     return pd.DataFrame(
