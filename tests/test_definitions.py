@@ -41,14 +41,16 @@ def test_no_asset_reads_an_asset_of_a_later_layer():
             assert order.index(parent_layer) <= order.index(node(name).group_name), name
 
 
-def test_a_table_with_a_schema_has_its_checks_and_columns_and_one_without_has_none():
+def test_a_table_with_a_schema_has_its_checks_and_described_columns_and_one_without_has_none():
     for name in NAMES:
         checked = {key.name for key in node(name).check_keys}
         metadata = node(name).metadata
         if name in checks.declared_schemas():
             assert checked == {c.name for c in checks.checks_of(name)}, name
             columns = metadata["dagster/column_schema"].columns
-            assert [c.name for c in columns] == schemas.load(name).field_names
+            assert [(c.name, c.type, c.description) for c in columns] == [
+                (f.name, f.type, f.description) for f in schemas.load(name).fields
+            ]
         else:
             assert not checked and "dagster/column_schema" not in metadata, name
 

@@ -50,6 +50,22 @@ def test_countries_table_regions_and_first_row_when_no_name_occurs():
     assert (table.loc["HTI", "document_id"], table.loc["HTI", "line_end"]) == ("b", 5)
 
 
+def test_with_no_name_in_the_texts_the_first_row_is_in_document_order_before_line_order():
+    frame = pd.DataFrame(
+        {
+            "country_iso3": ["HTI", "HTI"],
+            "country_as_printed": ["Haiti", "Haiti"],
+            "document_id": ["a", "b"],
+            "line_start": [2, 9],
+            "line_end": [2, 9],
+        }
+    )
+    # b comes first in order: its row at line 9 is the first, not a's at line 2.
+    documents = [_doc("b", "no country\n"), _doc("a", "none here\n")]
+    table = harmonise.countries_table([frame], documents).set_index("country_iso3")
+    assert tuple(table.loc["HTI", ["document_id", "line_start"]]) == ("b", 9)
+
+
 def test_first_named_is_the_earliest_mention_in_the_text_not_the_first_row():
     frame = pd.DataFrame(
         {

@@ -158,6 +158,16 @@ def test_skip_leaves_lines_out_of_the_quote_and_records_them():
     assert plain.lines_skipped == () and "See the treaty" in plain.quote
 
 
+def test_a_skip_match_ending_on_the_first_character_of_a_line_leaves_that_line_out_too():
+    """The footnote number alone on line 3 is the last character the skip pattern matches."""
+    document = RawDocument("s", "raw/s.txt", "Crossings rose\nFigure 2\n3\nto 5 people. Next.")
+    match = locate.locate(
+        document, locator(r"rose to (?P<value>\d+) people", skip=r"^Figure \d+\n\d")
+    )
+    assert match.quote == "Crossings rose to 5 people."
+    assert match.lines_skipped == (2, 3)
+
+
 def test_a_skip_that_hides_a_line_the_locator_reads_or_changes_nothing_is_refused():
     with pytest.raises(SourceError, match=r"leaves the lines its locator reads; found 'line 5"):
         locate.locate(FOOTNOTED, locator(r"in the (?P<value>end)", skip=r"^ in the end[^\n]*"))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from pipeline import schemas
 from pipeline.errors import SourceError
@@ -218,6 +219,20 @@ def test_an_invalid_declaration_names_file_and_key(schema_copy, file, old, new, 
     message = load_error(schema_copy, file, old, new, resource(name))
     assert f"(key '{key}')" in message, message
     assert problem in message, message
+
+
+def test_a_refusal_of_a_model_validator_is_an_error_of_type_declaration_at_its_key() -> None:
+    """Its own type, not pydantic's `missing` or `extra_forbidden` (which loading words as a
+    missing or an unknown key): the message loading gives is the problem stated."""
+    declared = {"fields": ["a"], "reference": {"resource": "r", "fields": ["a", "b"]}}
+    with pytest.raises(ValidationError) as raised:
+        schemas.ForeignKey.model_validate(declared)
+    (error,) = raised.value.errors()
+    assert (error["type"], error["loc"], error["msg"]) == (
+        "declaration",
+        ("reference", "fields"),
+        "one field per field",
+    )
 
 
 def test_an_unknown_use_names_file_and_key(schema_copy):

@@ -113,7 +113,13 @@ def test_an_id_or_a_file_name_already_there_is_refused_changing_nothing(folder):
     before = snapshot_of(folder)
     taken = add(folder, folder / "note.txt", existing["document_id"])
     assert taken.returncode == 1
-    assert "expected a document id not yet in the manifest" in taken.stderr
+    manifest = folder / "raw" / snapshot.MANIFEST_NAME
+    entry_line = f"- document_id: {existing['document_id']}"
+    line = manifest.read_text(encoding="utf-8").splitlines().index(entry_line) + 1
+    assert taken.stderr == (
+        f"new-source refused: {manifest}:{line}: expected a document id not yet in the "
+        f"manifest; found '{existing['document_id']}'\n"
+    )
     raw_name = folder / Path(existing["raw_path"]).name
     shutil.copy(folder / "note.txt", raw_name)
     same_name = add(folder, raw_name)

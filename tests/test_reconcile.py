@@ -567,6 +567,25 @@ def test_each_kind_passes_on_good_data_and_fails_on_its_perturbation(kind):
     assert (bad["status"] == "fail").any(), bad
 
 
+def test_a_sql_rule_cites_the_document_and_lines_its_query_returns() -> None:
+    query = (
+        "SELECT concat(name, ' ', year) AS scope, whole AS expected, part AS observed, "
+        "document_id, seq AS line_start, seq + 1 AS line_end FROM counts ORDER BY seq"
+    )
+    rows = reconcile_small(small_tables(), small_rule("sql", query=query))
+    assert set(rows["document_id"]) == {"doc"}
+    assert list(rows["sources"]) == [f"raw/doc.txt:{n}-{n + 1}" for n in (1, 2, 3, 4)]
+
+
+def test_the_difference_is_published_rounded_to_six_decimals_like_the_values() -> None:
+    query = (
+        "SELECT 'x' AS scope, 1.0 AS expected, 0.9999996 AS observed, 'doc' AS document_id, "
+        "1 AS line_start, 1 AS line_end"
+    )
+    (row,) = reconcile_small(small_tables(), small_rule("sql", query=query)).to_dict("records")
+    assert (row["expected"], row["observed"], row["difference"]) == (1.0, 1.0, 0.0)
+
+
 def test_the_first_row_of_a_stock_flow_or_row_above_rule_is_not_a_scope():
     stock_flow = reconcile_small(small_tables(), small_rule("stock_flow"))
     assert list(stock_flow["scope"]) == ["2019 2", "2020 1", "2020 2"]  # in seq order
@@ -717,6 +736,10 @@ def test_a_rule_with_no_scope_in_the_reconciliation_is_an_error():
         "error",
         "test.unevaluated: no scope was evaluated",
     )
+    # Its table of scopes is shown all the same, empty.
+    evaluated = reconcile.check_outcome(small_rule("sums_to_total"), results).details
+    assert outcome.details is not None and outcome.details.empty
+    assert list(outcome.details.columns) == list(evaluated.columns)
 
 
 def test_a_failure_shows_an_unbounded_side_as_infinite():

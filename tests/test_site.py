@@ -580,6 +580,15 @@ def test_an_excerpt_shows_the_cited_lines_with_one_around_and_marks_the_rest_eli
     assert "not quoted" not in site_pages.source_lines(document, at_the_edges)
 
 
+def test_an_excerpt_page_quotes_only_the_cited_lines_and_says_why() -> None:
+    document = site.model.Document("d", "raw/d.txt", {}, "a\nb\nc\nd\ne\nf\n", whole=False)
+    package = SimpleNamespace(descriptor={"title": "A package"}, name="p")
+    html = site_pages.excerpt_page(SimpleNamespace(package=package), document, LineRange("d", 3, 4))
+    assert re.findall(r'id="(L\d+)"', html) == ["L2", "L3", "L4", "L5"]
+    policy = re.findall(r'<p class="policy">(.*?)</p>', html)
+    assert policy == [f"This text {escape(site_pages.EXCERPT_POLICY)}"]
+
+
 def test_a_link_goes_to_the_whole_text_or_to_its_excerpt_which_is_then_written():
     release = SiteData(PACKAGE, REPO_ROOT, redistributable_only=True)
     for document in release.documents.values():
@@ -638,6 +647,18 @@ def test_the_lines_of_a_line_chart_are_not_filled():
     )
     paths = re.findall(r"<path [^>]*>", drawn.svg)
     assert paths and all(' fill="none"' in path for path in paths)
+
+
+def test_a_line_joins_consecutive_values_and_breaks_where_a_value_is_missing() -> None:
+    drawn = svg.line_chart(
+        "t",
+        ["a", "b", "c", "d", "e"],
+        [svg.Series("s", (1.0, 3.0, None, 2.0, 4.0), svg.BLUE)],
+        value_label="u",
+        category_label="c",
+    )
+    lines = re.findall(r'<path d="([^"]*)"[^>]*class="mark line"', drawn.svg)
+    assert [line.count(" L") for line in lines] == [1, 1]  # a-b, then d-e
 
 
 def roxham_road_totals_frame() -> pd.DataFrame:

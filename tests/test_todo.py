@@ -317,6 +317,13 @@ def test_a_table_is_named_after_its_caption_and_ends_at_its_closing_line():
     ]
 
 
+def test_a_blank_line_between_header_and_first_row_keeps_the_header_and_caption() -> None:
+    text = "Claims by year\nYear Opened Closed\n\n2019 12 5\n2020 14 6\nThe end.\n"
+    (table,) = yaml.safe_load(drafted(text).files()["tables.yaml"])["tables"]
+    assert table["name"] == "claims_by_year"
+    assert table["caption"] == r"^\s*Claims by year\s*$"
+
+
 def test_a_header_that_does_not_split_into_labels_is_left_to_the_maintainer():
     text = "Caption\nYear Count of all Share\n2019 12 5%\n2020 14 6%\nSource: none.\n"
     draft = drafted(text).files()["tables.yaml"]
