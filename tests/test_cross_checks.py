@@ -64,11 +64,7 @@ def series_rows(comparison: Comparison, scope: str, tables: dict) -> pd.DataFram
     for column, value in comparison.series.where.items():
         frame = frame[frame[column] == value]
     group = origins_of(comparison, scope)
-    if group is None:
-        return frame
-    region = frame[MAPPING.region_column]
-    without = region.isna() & frame[MAPPING.origin_column].isin(group.without_region)
-    return frame[region.isin(group.regions) | without]
+    return frame if group is None else official_series.origin_rows(frame, MAPPING, group)
 
 
 def days_of(row: pd.Series, unit: str) -> tuple[dt.date, dt.date]:
@@ -188,12 +184,9 @@ def test_regions_and_remainder_partition_the_series(tables):
     """The paper's regions and its remainder are mapped to origins of the series that do not
     overlap and together cover it: their bounds add up to those of all origins."""
     frame = tables[MAPPING.series]
-    region = frame[MAPPING.region_column]
     groups = [*MAPPING.regions, MAPPING.unexplained]
     times = sum(
-        region.isin(g.regions)
-        | (region.isna() & frame[MAPPING.origin_column].isin(g.without_region))
-        for g in groups
+        frame.index.isin(official_series.origin_rows(frame, MAPPING, g).index) for g in groups
     )
     assert (times == 1).all()
     published = tables["cross_checks"]
@@ -317,6 +310,16 @@ def small_declarations(relative_pct: float = 0) -> dict:
             "unexplained": {"without_region": ["Stateless"], "note": "a test"},
         },
     }
+
+
+def test_an_origin_without_region_that_has_a_region_is_counted_in_its_region_only():
+    """`without_region` names the origins a series gives no region (stateless): a row of such
+    an origin that does have one is counted with that region, not twice."""
+    mapping = yearly_comparison(0).region_mapping
+    frame = pd.DataFrame({"origin": ["Stateless", "Stateless", "X"], "region": [None, "R", "R"]})
+    somewhere, unexplained = mapping.regions[0], mapping.unexplained
+    assert list(official_series.origin_rows(frame, mapping, somewhere).index) == [1, 2]
+    assert list(official_series.origin_rows(frame, mapping, unexplained).index) == [0]
 
 
 def yearly_comparison(relative_pct: float) -> official_series.CrossChecks:

@@ -577,6 +577,23 @@ def test_a_sql_rule_cites_the_document_and_lines_its_query_returns() -> None:
     assert list(rows["sources"]) == [f"raw/doc.txt:{n}-{n + 1}" for n in (1, 2, 3, 4)]
 
 
+def test_a_member_only_the_second_document_names_fails_same_members() -> None:
+    small = small_tables()
+    extra = pd.DataFrame([{"group": "g", "member": "C", "document_id": "two", "line": 3}])
+    small["members"] = pd.concat([small["members"], extra], ignore_index=True)
+    (row,) = reconcile_small(small, small_rule("same_members")).to_dict("records")
+    assert (row["status"], row["observed"]) == ("fail", 1.0)
+
+
+def test_a_scope_read_from_two_documents_gives_the_lines_of_its_first_and_cites_both() -> None:
+    """`line_start`/`line_end` are lines of `document_id` alone; `sources` spans each document."""
+    small = small_tables()
+    small["members"]["line"] = [4, 5, 2, 9]  # document one: lines 4-5; document two: 2 and 9
+    (row,) = reconcile_small(small, small_rule("same_members")).to_dict("records")
+    assert (row["document_id"], row["line_start"], row["line_end"]) == ("one", 4, 5)
+    assert row["sources"] == "one:4-5; two:2-9"
+
+
 def test_the_difference_is_published_rounded_to_six_decimals_like_the_values() -> None:
     query = (
         "SELECT 'x' AS scope, 1.0 AS expected, 0.9999996 AS observed, 'doc' AS document_id, "
