@@ -87,6 +87,17 @@ def test_a_day_printed_next_to_its_month_is_found_where_it_is_printed(form, prin
         DECLARED.read(printed)  # no date a reader publishes: it has no year
 
 
+def test_a_day_two_forms_read_differently_is_read_by_the_first_form():
+    # "5" is the day of "5 April 2020" (a date form) and of "March 5" (a later day form).
+    assert DECLARED.days_printed("March 5 April 2020") == {6: (4, 5)}
+    day, month = r"(?P<day>[0-9]+)", r"(?P<month>[A-Za-z]+)"
+    before = dates.DayForm(form="before", pattern=f"{day} {month}", examples={"5 May": "--05-05"})
+    after = dates.DayForm(form="after", pattern=f"{month} {day}", examples={"May 5": "--05-05"})
+    for first, second, read in ((before, after, (4, 5)), (after, before, (3, 5))):
+        forms = dates.DateForms(forms=(), intervals=(), days=(first, second))
+        assert forms.days_printed("March 5 April") == {6: read}
+
+
 @pytest.mark.parametrize(
     "printed",
     [

@@ -74,6 +74,7 @@ def note_facts() -> pd.DataFrame:
         ("leverage_low", 3, "at least", None, None),  # a range read whole: its bounds
         ("leverage_high", 4, "at most", None, None),
         ("from_colombia", 945, "exact", "2016-01", "2020-06"),  # the anchor's period
+        ("displaced", 2_500_000, "exact", None, None),  # a capitalised scale word
     ],
 )
 def test_values_qualifiers_and_periods_as_stated(fact_id, value, qualifier, start, end):

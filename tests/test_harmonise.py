@@ -97,6 +97,23 @@ def test_first_named_is_the_earliest_mention_in_the_text_not_the_first_row():
     assert tuple(swapped.loc["USA", ["document_id", "line_start"]]) == ("b", 3)
 
 
+def test_a_name_at_the_start_of_a_longer_country_name_does_not_name_its_country():
+    frame = pd.DataFrame(
+        {
+            "country_iso3": ["GIN", "GNB"],
+            "country_as_printed": ["Guinea", "Guinea-Bissau"],
+            "document_id": "a",
+            "line_start": [5, 6],
+            "line_end": [5, 6],
+        }
+    )
+    # "Guinea" begins "Guinea-Bissau" on line 1: Guinea is first named on line 2.
+    documents = [_doc("a", "Guinea-Bissau first.\nThen Guinea.\n")]
+    table = harmonise.countries_table([frame], documents).set_index("country_iso3")
+    where = table[["document_id", "line_start", "line_end"]].apply(tuple, axis=1).to_dict()
+    assert where == {"GIN": ("a", 2, 2), "GNB": ("a", 1, 1)}
+
+
 def test_document_order_follows_sources_yaml_then_document_id():
     names = ["unhcr_x", "ilo_news_2022", "working_paper_2020", "rcmp_x"]
     documents = {name: _doc(name, "") for name in names}

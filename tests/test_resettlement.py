@@ -19,9 +19,10 @@ def test_a_resettlement_paragraph_gives_each_region_its_share_and_the_whole_peri
     rows = resettlement.extract_resettlement_by_region(
         {"note": RawDocument("note", "raw/note.txt", NOTE)}, declared
     )
+    # Of a total of 1,004: 600 is 59.7609...% and 300 is 29.8804...%, published to two decimals.
     assert rows[["region", "resettled", "share_pct", "unexplained_resettled"]].values.tolist() == [
-        ["East", 600, 60.0, 100],
-        ["West", 300, 30.0, 100],
+        ["East", 600, 59.76, 104],
+        ["West", 300, 29.88, 104],
     ]
     # From the first day of its first month to the last day of its last.
     assert set(zip(rows["period_start"], rows["period_end"], strict=True)) == {
