@@ -1,12 +1,14 @@
 """Builds of one output folder run one at a time (pipeline/buildlock.py). Two callers of the lock
-exclude each other (shown by refusals, not timing); a waiting build names the holder and holds
-the lock itself once it builds; two builds started together end with the package one build
-makes, the one that waited finding it up to date under the lock."""
+exclude each other (shown by refusals and blocked waits, not timing), a caller that got the lock
+after waiting included; a waiting build names the holder and holds the lock itself once it
+builds; two builds started together end with the package one build makes, the one that waited
+finding it up to date under the lock."""
 
 from __future__ import annotations
 
 import io
 import os
+import select
 import subprocess
 import sys
 import threading
@@ -68,6 +70,67 @@ def probe(out: Path) -> str:
         python(PROBE, str(buildlock.lock_path(out))), capture_output=True, text=True
     )
     return done.stdout.strip()
+
+
+def start_waiter(out: Path) -> subprocess.Popen:
+    """A holder started while the lock is taken: returns once it says it waits."""
+    waiter = subprocess.Popen(
+        python(HOLDER, str(out)),
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert waiter.stderr.readline().startswith("waiting for the build of pid ")
+    return waiter
+
+
+def blocked_on_a_lock(pid: int) -> bool:
+    """Whether `pid` sleeps in the kernel waiting for a lock (a `->` line of /proc/locks)."""
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if "->" in fields and fields[fields.index("->") + 4] == str(pid):
+            return True
+    return False
+
+
+def said_held(holder: subprocess.Popen) -> bool:
+    """Whether the holder has printed "held" yet, without waiting for it."""
+    return bool(select.select([holder.stdout], [], [], 0)[0])
+
+
+def test_a_caller_that_waits_is_kept_out_while_a_build_that_waited_holds_the_lock(
+    tmp_path: Path,
+):
+    """A build that got the lock after waiting holds it as exclusively as the first: a third
+    caller that waits gets in only once it releases. The third caller is shown blocked in the
+    kernel (a state, not a delay), so the check does not depend on timing."""
+    out = tmp_path / "out"
+    started = [start_holder(out)]
+    try:
+        started.append(start_waiter(out))
+        first, second = started
+        release(first)
+        assert second.stdout.readline() == "held\n"  # got the lock after waiting
+        started.append(third := start_waiter(out))
+        deadline = time.monotonic() + 60
+        while not (blocked_on_a_lock(third.pid) or said_held(third)):
+            assert time.monotonic() < deadline, "the third caller neither waits nor holds"
+            time.sleep(0.01)
+        assert not said_held(third), "got in while the build that waited holds the lock"
+        release(second)
+        assert second.stdout.readline() == "released\n"
+        assert third.stdout.readline() == "held\n"
+        assert probe(out) == f"held by {third.pid}"
+        release(third)
+        assert third.stdout.readline() == "released\n"
+    finally:
+        for holder in started:
+            if holder.poll() is None:
+                holder.kill()  # one a failed check left waiting or holding (else ending anyway)
+            holder.communicate(timeout=60)
+    assert probe(out) == "free"
 
 
 def test_a_second_caller_is_refused_while_another_process_holds_the_lock(tmp_path):

@@ -84,3 +84,23 @@ def test_a_published_file_renamed_with_the_same_content_changes_the_digest(tmp_p
         (out / "curated" / name).write_text("x\n1\n", encoding="utf-8")
         digests.append(stamp.outputs_digest(Paths(REPO / "raw", out)))
     assert digests[0] != digests[1]
+
+
+@pytest.mark.parametrize(
+    ("moved", "to"),
+    [("raw/a/doc.txt", "raw/b/doc.txt"), ("curated/facts.csv", "curated/old/facts.csv")],
+)
+def test_a_file_moved_to_another_folder_with_the_same_name_and_content_rebuilds(
+    tmp_path: Path, moved: str, to: str
+):
+    """The digests hash where a file lies, not only its name: a source or a published table
+    moved elsewhere is a different build."""
+    for name in ("raw/a/doc.txt", "curated/facts.csv", "datapackage.json"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x\n1\n", encoding="utf-8")
+    paths = Paths(tmp_path / "raw", tmp_path)
+    stamp.record(paths, stamp.inputs_digest(paths))
+    assert stamp.up_to_date(paths)
+    (tmp_path / to).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / moved).rename(tmp_path / to)
+    assert not stamp.up_to_date(paths)
