@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import graph
+from pipeline import graph, schemas
 from pipeline.errors import SourceError
 from pipeline.reconcile import coverage
 from pipeline.reconcile.coverage import accounting, claims, scan
@@ -394,6 +394,26 @@ def test_a_line_number_equal_to_the_number_does_not_publish_it():
     provenance_only = {"document_id": "d", "line_start": 690, "line_end": 690, "rank": 4}
     assert not claimed([provenance_only], line, start, start + 3)
     assert claimed([{**provenance_only, "claims": 690}], line, start, start + 3)
+
+
+# Every field of the package that gives a line of a raw file (`line`, `line_start`, `value_line`,
+# ...), read from the schemas: a new one is tested as soon as it is declared.
+LINE_FIELDS = sorted(
+    {
+        name
+        for resource in schemas.package().resources
+        for name in schemas.load(resource).field_names
+        if re.search(r"(^|_)line(_|$)", name)
+    }
+)
+
+
+@pytest.mark.parametrize("field", LINE_FIELDS)
+def test_no_line_number_of_the_package_publishes_a_number_equal_to_it(field: str) -> None:
+    line = "4 Turkey 540 DR Congo 690 Pakistan 980"
+    start = line.index("690")
+    row = {"document_id": "d", "line_start": 1, "line_end": 1, field: 690}
+    assert not claims.claimed([row], line, start, start + 3)
 
 
 def test_claimed_ignores_quotes_and_reads_scales():
