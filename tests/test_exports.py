@@ -4,6 +4,7 @@ the schemas' types, keys and descriptions, enforce foreign keys, and are byte-re
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
@@ -195,3 +196,23 @@ def test_the_readme_one_liners_run(tmp_path, monkeypatch):
         # `duckdb.sql` opens DuckDB's default connection, whose threads would outlive the test:
         # a process forked later (mutmut's workers) deadlocks on its first query.
         duckdb.close()
+
+
+def test_a_text_cell_printing_na_or_null_is_read_back_as_text_and_only_an_empty_one_is_missing(
+    tmp_path: Path,
+) -> None:
+    """pandas reads "NA", "None", "null", "N/A" and "nan" as missing by default; a published
+    text is read back as printed (a country code, a name), and only an empty cell is missing."""
+    fields = [
+        {"name": "code", "type": "string", "description": "a code"},
+        {"name": "count", "type": "integer", "description": "a count"},
+    ]
+    resource = {"name": "t", "path": "t.csv", "schema": {"fields": fields}}
+    (tmp_path / read_back.DESCRIPTOR).write_text(json.dumps({"name": "p", "resources": [resource]}))
+    printed = ["NA", "None", "null", "N/A", "nan", ""]
+    rows = "".join(f"{code},{n}\n" for n, code in enumerate(printed))
+    (tmp_path / "t.csv").write_text(f"code,count\n{rows}", encoding="utf-8")
+    package = read_back.PublishedPackage.load(tmp_path)
+    frame = package.frame(package.tables[0])
+    assert frame["code"].tolist()[:-1] == printed[:-1]
+    assert pd.isna(frame["code"].iloc[-1])
