@@ -181,3 +181,18 @@ def test_a_failed_build_is_never_up_to_date(tmp_path: Path):
     assert run_build(raw, out, force=False).returncode != 0
     assert not (out / stamp.STAMP_FILE).exists()
     assert run_build(raw, out, force=False).returncode != 0
+
+
+def test_a_step_whose_error_checks_fail_raises_the_first_after_reporting_all(tables, monkeypatch):
+    name = sorted(checks.declared_schemas())[0]
+    failing = [
+        checks.DeclaredCheck(n, "fails", lambda frame: CheckOutcome(False, "error", "off"))
+        for n in ("first", "second")
+    ]
+    monkeypatch.setattr(checks, "checks_of", lambda table: failing)
+    reported = []
+    with pytest.raises(checks.CheckFailed) as failed:
+        for result in checks.checked(name, tables[name]):
+            reported.append(result)
+    assert failed.value.check.name == "first"
+    assert len(reported) == 1 + len(failing)  # the table, then every check's result
