@@ -103,6 +103,7 @@ def document_order(documents: dict[str, RawDocument]) -> list[RawDocument]:
     return [documents[d] for d in ranked]
 
 
+@cache
 def _name_pattern(name: str) -> re.Pattern[str]:
     """A name as a whole word (not inside a longer word), its spaces any run of white space (a
     name may be broken across lines); case as printed."""
@@ -126,9 +127,23 @@ def _inside_names(names: list[Named]) -> dict[Named, list[Named]]:
     }
 
 
+def _occurrences(name: str, text: str) -> list[tuple[int, int]]:
+    """Spans of the whole-word occurrences of `name` in `text`, left to right. The pattern is
+    tried only where its first word stands (found as a plain string): searching the texts with
+    the pattern itself, once per name, was a large part of a build."""
+    pattern, first = _name_pattern(name), name.split()[0]
+    spans = []
+    at = text.find(first)
+    while at >= 0:
+        found = pattern.match(text, at)
+        spans += [found.span()] if found else []
+        at = text.find(first, found.end() if found else at + 1)
+    return spans
+
+
 def _mentions(names: list[Named], inside: dict[Named, list[Named]], text: str) -> list[tuple]:
     """(start, end, code) of every whole-word occurrence of a name in `text`, by position."""
-    spans = {named: [m.span() for m in _name_pattern(named[1]).finditer(text)] for named in names}
+    spans = {named: _occurrences(named[1], text) for named in names}
     found = []
     for named, occurrences in spans.items():
         longer = [span for other in inside[named] for span in spans[other]]

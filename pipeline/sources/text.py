@@ -170,14 +170,21 @@ class RawDocument:
             if self._opens_block(number) or number in after_heading
         ]
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        """Offsets where a sentence break ends, in order (a locator asks for hundreds of
+        sentences: scanning the text for each was most of a build's time)."""
+        return [b.end() for b in SENTENCE_BREAK.finditer(self.flat_text)]
+
     def sentence_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets of the sentence(s) around flat_text[start:end]."""
         text = self.flat_text
-        starts = [b.end() for b in SENTENCE_BREAK.finditer(text) if b.end() <= start]
-        starts += [o for o in self._block_starts if o <= start]
+        breaks, blocks = self._sentence_starts, self._block_starts
+        starts = breaks[: bisect.bisect_right(breaks, start)][-1:]
+        starts += blocks[: bisect.bisect_right(blocks, start)][-1:]
         following = SENTENCE_BREAK.search(text, max(end - 1, 0))
         ends = [following.end("close")] if following else [len(text)]
-        ends += [o - 1 for o in self._block_starts if o >= end]
+        ends += [o - 1 for o in blocks[bisect.bisect_left(blocks, end) :][:1]]
         # A passage ending with the space before a block ends there, not one character short.
         return max(starts, default=0), max(min(ends), end)
 

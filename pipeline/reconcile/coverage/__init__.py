@@ -11,6 +11,7 @@ drafts.py drafts the declarations that would publish the others.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -108,13 +109,14 @@ def classify(
     unpublished: list[Unpublished] = []
     for document_id, document in documents.items():
         series = scan.is_series(document)
-        candidates = publishers.get(document_id, [])
+        candidates = _rows_by_line(publishers.get(document_id, []))
         misprints = scan.misprinted(document, misprint_rows)
         tokens = sorted([*scan.scan(document), *misprints], key=lambda t: (t.line, t.column))
         for token in tokens:
             # A year an `over_dates` rule holds (a cited work's) is no row's period or date.
             cited = accounting.first_rule(declared, token, spans, over_dates=True) is not None
-            claim = claims.first_publisher(candidates, token, document, series, not cited)
+            covering = candidates.get(token.line, [])
+            claim = claims.first_publisher(covering, token, document, series, not cited)
             if claim:
                 rows.append(_row(token, "published", claim.label, claim.reason))
             elif rule := accounting.first_rule(declared, token, spans):
@@ -129,6 +131,16 @@ def classify(
         raise UncoveredNumber(unpublished, documents, pd.DataFrame(rows, columns=COLUMNS))
     _refuse_stale(declared, used)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _rows_by_line(rows: list[claims.PublishingRow]) -> dict[int, list[claims.PublishingRow]]:
+    """The rows read from each line, in their order (asking every row of a document about each
+    of its thousands of numbers was a large part of a build)."""
+    by_line: dict[int, list[claims.PublishingRow]] = defaultdict(list)
+    for row in rows:
+        for line in range(row.first_line, row.last_line + 1):
+            by_line[line].append(row)
+    return by_line
 
 
 def pending(frame: pd.DataFrame, documents: dict[str, RawDocument]) -> list[Unpublished]:
