@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -134,6 +135,31 @@ def materialized(documents_snapshot: snapshot.RawSnapshot) -> dict[str, pd.DataF
     from pipeline import graph
 
     return graph.materialize(documents_snapshot)
+
+
+def made_again(
+    raw: snapshot.RawSnapshot,
+    target: str,
+    materialized: dict[str, pd.DataFrame],
+    reads: Iterable[str] | None = None,
+) -> dict[str, object]:
+    """The asset graph up to `target` on an edited snapshot, as the build runs it (a failing
+    check or a bad input raises), making again only `target` and what it reads (or the assets
+    named in `reads`) with everything they are made from; the session's values stand for the
+    other assets, which would give `target` nothing new."""
+    from dagster import AssetKey
+
+    from pipeline import graph
+    from pipeline.definitions import defs
+
+    asset_graph = defs.resolve_asset_graph()
+    again = {target} | {
+        key.to_user_string()
+        for name in ([target] if reads is None else reads)
+        for key in asset_graph.get_ancestor_asset_keys(AssetKey(name), include_self=True)
+    }
+    given = {name: value for name, value in materialized.items() if name not in again}
+    return graph.run(paths.Paths.from_env(), {graph.RAW: raw, **given}, targets=[target])
 
 
 @pytest.fixture(scope="module")

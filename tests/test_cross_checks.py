@@ -21,13 +21,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline import graph
 from pipeline.errors import SourceError
 from pipeline.reconcile import official_series
 from pipeline.reconcile.official_series import Comparison, Origins
 from pipeline.sources import snapshot
 from pipeline.sources.documents import NOT_STATED, documents_table
-from tests.conftest import run_build
+from tests.conftest import made_again, run_build
 
 DECLARED = official_series.load_cross_checks()
 COMPARISONS = DECLARED.comparisons
@@ -217,7 +216,9 @@ def test_a_figure_outside_its_tolerance_is_published_not_a_failure(tables):
 
 
 @pytest.mark.parametrize("series", SERIES)
-def test_a_changed_series_value_moves_the_bounds_that_count_it(series, raw_copy, tables, documents):
+def test_a_changed_series_value_moves_the_bounds_that_count_it(
+    series, raw_copy, tables, documents, materialized
+):
     """One more in a record of the series: every bound that counts it (its line) moves by one,
     the lower one only when the record's unit is inside the period; nothing else moves."""
     record = a_counted_record(series, tables)
@@ -230,7 +231,7 @@ def test_a_changed_series_value_moves_the_bounds_that_count_it(series, raw_copy,
         return cells
 
     edit_csv(raw_copy, path, plus_one)
-    after = graph.materialize(snapshot.take(raw_copy))["cross_checks"]
+    after = made_again(snapshot.take(raw_copy), "cross_checks", materialized)["cross_checks"]
     before = tables["cross_checks"]
     calendars = {c.check_id: c.series.calendar for c in COMPARISONS}
     for (_, old), (_, new) in zip(before.iterrows(), after.iterrows(), strict=True):
@@ -388,7 +389,9 @@ def test_a_bad_csv_record_stops_the_build_naming_file_and_line(
 
 
 @pytest.mark.parametrize("series", SERIES)
-def test_a_missing_unit_of_the_period_stops_the_build(series, raw_copy, tables, documents):
+def test_a_missing_unit_of_the_period_stops_the_build(
+    series, raw_copy, tables, documents, materialized
+):
     """The records of the last month (or year) of a compared period are removed."""
     comparison = next(c for c in COMPARISONS if c.series.table == series)
     end = period_of(next(iter(paper_rows(comparison, tables).values())))[1]
@@ -403,14 +406,16 @@ def test_a_missing_unit_of_the_period_stops_the_build(series, raw_copy, tables, 
 
     edit_csv(raw_copy, raw_path(tables[series], documents), of_that_unit)
     with pytest.raises(SourceError) as error:
-        graph.materialize(snapshot.take(raw_copy))
+        made_again(snapshot.take(raw_copy), "cross_checks", materialized)
     assert error.value.path == raw_path(tables[series], documents)
     label = str(end.year) if unit == "year" else f"{end.year}-{end.month:02d}"
     chosen = "".join(f", {column} {value}" for column, value in where.items())
     assert f"a record for {label}{chosen}" in error.value.expected
 
 
-def test_an_unmapped_series_region_stops_the_build_naming_its_line(raw_copy, tables, documents):
+def test_an_unmapped_series_region_stops_the_build_naming_its_line(
+    raw_copy, tables, documents, materialized
+):
     frame = tables[MAPPING.series]
     region = next(r for group in [*MAPPING.regions, MAPPING.unexplained] for r in group.regions)
     first = int(frame[frame[MAPPING.region_column] == region]["line_start"].min())
@@ -423,7 +428,7 @@ def test_an_unmapped_series_region_stops_the_build_naming_its_line(raw_copy, tab
 
     edit_csv(raw_copy, raw_path(frame, documents), rename)
     with pytest.raises(SourceError) as error:
-        graph.materialize(snapshot.take(raw_copy))
+        made_again(snapshot.take(raw_copy), "cross_checks", materialized)
     assert (error.value.path, error.value.line) == (raw_path(frame, documents), first)
     assert error.value.found == renamed and "region_mapping" in error.value.expected
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import graph, harmonise, strict_yaml
+from pipeline import harmonise, strict_yaml
 from pipeline.errors import SourceError
 from pipeline.extract import events, locate
 from pipeline.sources import snapshot
 from pipeline.sources.text import RawDocument
-from tests.conftest import PAPER_FILE, edit_document
+from tests.conftest import PAPER_FILE, edit_document, made_again
 
 
 @pytest.fixture(scope="module")
@@ -102,14 +102,14 @@ def test_no_date_or_number_is_typed_into_the_declarations():
 # --- an edited source changes the row ---------------------------------------------------------
 
 
-def test_an_edited_date_in_raw_changes_the_row(raw_copy: Path):
+def test_an_edited_date_in_raw_changes_the_row(raw_copy: Path, materialized):
     path = raw_copy / PAPER_FILE
     text = path.read_text(encoding="utf-8")
     old = "Harper government in 2009 after Mexico"
     assert text.count(old) == 1
     path.write_text(text.replace(old, old.replace("2009", "2008")), encoding="utf-8")
     snapshot.record(raw_copy)
-    tables = graph.materialize(snapshot.take(raw_copy))
+    tables = made_again(snapshot.take(raw_copy), "events", materialized)
     row = tables["events"].set_index("event_id").loc["mexico_visa_imposed"]
     assert (row["date_as_printed"], row["date_start"]) == ("2008", "2008")
     assert "Harper government in 2008" in row["quote"]

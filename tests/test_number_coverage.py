@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import graph, schemas
+from pipeline import schemas
 from pipeline.errors import SourceError
 from pipeline.reconcile import coverage
 from pipeline.reconcile.coverage import accounting, claims, scan
 from pipeline.sources import snapshot
 from pipeline.sources.text import RawDocument
-from tests.conftest import PAPER_FILE, REPO, run_build
+from tests.conftest import PAPER_FILE, REPO, made_again, run_build
 
 RULES = accounting.RULES_FILE
 
@@ -105,7 +105,7 @@ def test_series_rows_account_for_every_cell(tables: dict[str, pd.DataFrame]) -> 
 
 
 def test_a_new_number_stops_the_build_naming_file_and_line(
-    documents_snapshot: snapshot.RawSnapshot,
+    documents_snapshot: snapshot.RawSnapshot, materialized: dict[str, pd.DataFrame]
 ) -> None:
     paper = documents_snapshot.documents["working_paper_2020"]
     added = RawDocument(
@@ -116,7 +116,7 @@ def test_a_new_number_stops_the_build_naming_file_and_line(
     )
     line = len(paper.lines) + 1
     with pytest.raises(coverage.UncoveredNumber) as error:
-        graph.materialize(edited)
+        made_again(edited, "number_coverage", materialized)
     assert str(error.value) == (
         f'raw/{PAPER_FILE}:{line}: number "123" is neither published nor skipped '
         '(in "In 2021, 123 people arrived."); 1 number(s) in all are neither published nor '

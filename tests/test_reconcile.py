@@ -18,14 +18,11 @@ from typing import get_args
 import pandas as pd
 import pytest
 import yaml
-from dagster import AssetKey
 
 from pipeline import graph, reconcile, strict_yaml
 from pipeline.assets.checks import CheckFailed
-from pipeline.definitions import defs
 from pipeline.errors import SourceError
 from pipeline.extract import compared_texts
-from pipeline.paths import Paths
 from pipeline.reconcile import engine
 from pipeline.reconcile.rules import (
     AddTo,
@@ -42,7 +39,7 @@ from pipeline.reconcile.rules import (
 from pipeline.sources import snapshot
 from pipeline.sources.snapshot import RawSnapshot
 from pipeline.sources.text import RawDocument
-from tests.conftest import edit_document, run_build
+from tests.conftest import edit_document, made_again, run_build
 
 STEP = "reconciliation"  # the asset whose step runs the rules' checks
 TEXTS_ASSET = "rule_texts"  # the texts the rules compare (`texts` in a rule)
@@ -418,19 +415,6 @@ def drift_note(message: str, rule: Rule, known: KnownDiscrepancy) -> str:
     return line[: end if end >= 0 else None].partition(" - known discrepancy drifted: ")[2]
 
 
-def not_read_by(rule: Rule, materialized: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The session's values of the assets that neither the rule reads (its resources and the
-    compared texts) nor are made into them: given to a graph run, only what the rule reads is
-    made again from the edited text (a stale table it did not read cannot hide a drift)."""
-    asset_graph = defs.resolve_asset_graph()
-    read = {
-        key.to_user_string()
-        for name in (*rule.resources, TEXTS_ASSET)
-        for key in asset_graph.get_ancestor_asset_keys(AssetKey(name), include_self=True)
-    }
-    return {name: value for name, value in materialized.items() if name not in {*read, STEP}}
-
-
 @pytest.mark.parametrize("pair", KNOWN, ids=known_id)
 def test_the_declared_drift_of_a_known_discrepancy_stops_the_build(
     pair, documents_snapshot, materialized
@@ -439,11 +423,9 @@ def test_the_declared_drift_of_a_known_discrepancy_stops_the_build(
     value (or the texts) the discrepancy was accepted at and the new one."""
     rule, known = pair
     raw = documents_snapshot
-    drifted = {
-        graph.RAW: RawSnapshot(edited(raw.documents, known.drift, rule.check_id), raw.manifest)
-    }
+    drifted = RawSnapshot(edited(raw.documents, known.drift, rule.check_id), raw.manifest)
     with pytest.raises(CheckFailed) as failure:  # the graph up to the reconciliation's step
-        graph.run(Paths.from_env(), {**drifted, **not_read_by(rule, materialized)}, targets=[STEP])
+        made_again(drifted, STEP, materialized, reads=[*rule.resources, TEXTS_ASSET])
     assert failure.value.check.name == rule.check_id.replace(".", "__")
     note = drift_note(str(failure.value), rule, known)
     pin = known.accepted_at
