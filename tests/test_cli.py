@@ -13,9 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from dagster import DagsterEventType, DagsterInstance
 
 from pipeline import __main__ as pipeline_cli
 from pipeline import buildlock, stamp
+from pipeline.assets import checks
 from pipeline.package import exports, read_back, release
 from pipeline.paths import REPO_ROOT
 from pipeline.site import __main__ as site_cli
@@ -115,6 +117,8 @@ def recorded_build(raw: Path, out: Path, home: Path) -> subprocess.CompletedProc
 
 
 def test_a_recorded_build_publishes_and_stores_its_run(tmp_path, fresh_build):
+    """Dagster's executor publishes what the build publishes, and the run it stores holds an
+    evaluation of every declared check, failed only for the known discrepancies (warnings)."""
     out, home = tmp_path / "out", tmp_path / "dagster_home"
     out.mkdir()
     done = recorded_build(REPO_ROOT / "raw", out, home)
@@ -123,6 +127,19 @@ def test_a_recorded_build_publishes_and_stores_its_run(tmp_path, fresh_build):
     assert package_bytes(out) == package_bytes(fresh_build)
     assert (home / "dagster.yaml").read_text(encoding="utf-8") == pipeline_cli.DAGSTER_YAML
     assert not (out / stamp.STAMP_FILE).exists()  # the stamp vouches only for `build`
+    with DagsterInstance.from_config(str(home)) as instance:
+        (run,) = instance.get_runs()
+        records = instance.get_records_for_run(
+            run.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+        ).records
+    evaluations = [r.event_log_entry.dagster_event.event_specific_data for r in records]
+    expected = {c.name for name in checks.declared_schemas() for c in checks.checks_of(name)}
+    assert {e.check_name for e in evaluations} == expected
+    reconciliation = read_back.read_table(out, "reconciliation")
+    known = reconciliation.loc[reconciliation["status"] == "known-discrepancy", "check_id"]
+    assert {e.check_name for e in evaluations if not e.passed} == {
+        check_id.replace(".", "__") for check_id in known
+    }
 
 
 def test_a_recorded_build_that_fails_names_the_step_and_publishes_nothing(raw_copy, tmp_path):
