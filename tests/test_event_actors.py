@@ -12,7 +12,6 @@ import pytest
 
 from pipeline import harmonise
 from pipeline.package import publish
-from tests.conftest import REPO, run_build
 
 
 def _events(**columns: list) -> pd.DataFrame:
@@ -72,13 +71,10 @@ def test_countries_are_placed_at_their_first_mention_in_the_texts(tables):
 # --- the published package checks the keys -----------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def package(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("actors") / "out"
-    out.mkdir()
-    result = run_build(REPO / "raw", out)
-    assert result.returncode == 0, result.stderr
-    return out
+@pytest.fixture
+def package(fresh_build: Path) -> Path:
+    """The session's fresh build (tests copy it before changing anything)."""
+    return fresh_build
 
 
 def _rewrite(path: Path, change) -> None:

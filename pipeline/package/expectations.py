@@ -121,9 +121,11 @@ def run(repo: Path, docs_dir: Path, only: list[str] | None = None) -> dict[str, 
     results = {}
     for name in only or names:
         batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
-        suite = context.suites.add(gx.ExpectationSuite(name=f"{name}_consumer"))
-        for expectation in schemas.load(name).expectations(gx) + cross.get(name, []):
-            suite.add_expectation(expectation)
+        # Given whole: each `add_expectation` of a stored suite writes the suite again.
+        expected = schemas.load(name).expectations(gx) + cross.get(name, [])
+        suite = context.suites.add(
+            gx.ExpectationSuite(name=f"{name}_consumer", expectations=expected)
+        )
         validation = context.validation_definitions.add(
             gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite)
         )
