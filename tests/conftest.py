@@ -9,7 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -182,39 +182,58 @@ def package_bytes(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in files}
 
 
+def shared_folder(
+    tmp_path_factory: pytest.TempPathFactory,
+    worker_id: str,
+    name: str,
+    make: Callable[[Path], None],
+) -> Path:
+    """A folder `make` fills once for the session, shared by pytest-xdist's workers: the first
+    to take its lock makes it, the others wait and read it. Tests never change it."""
+    base = tmp_path_factory.getbasetemp()
+    root = base if worker_id == "master" else base.parent
+    folder, done = root / name / "out", root / name / "done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder.parent, ignore_errors=True)  # what a failed attempt left
+            folder.mkdir(parents=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
+def _build_into(out: Path) -> None:
+    result = run_build(REPO / "raw", out)
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.fixture(scope="session")
 def fresh_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The package a forced build of the repository's raw/ publishes, in a temporary folder:
-    one build for the session, shared by the test processes (the first to take the lock builds
-    it, in process; the others wait and read it). Tests copy it before changing anything."""
-    base = tmp_path_factory.getbasetemp()
-    root = base if worker_id == "master" else base.parent  # shared by pytest-xdist's workers
-    out = root / "fresh_build" / "out"
-    with open(root / "fresh_build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (out / "datapackage.json").exists():
-            shutil.rmtree(out.parent, ignore_errors=True)  # what a failed build left
-            out.mkdir(parents=True)
-            result = run_build(REPO / "raw", out)
-            assert result.returncode == 0, result.stderr
-    return out
+    one build for the session, in process. Tests copy it before changing anything."""
+    return shared_folder(tmp_path_factory, worker_id, "fresh_build", _build_into)
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The dataset site of the committed package (tests read it, never change it)."""
     from pipeline import site
 
-    out = tmp_path_factory.mktemp("site") / "site"
-    site.generate(REPO, out)
-    return out
+    return (
+        shared_folder(
+            tmp_path_factory, worker_id, "site", lambda out: site.generate(REPO, out / "site")
+        )
+        / "site"
+    )
 
 
 @pytest.fixture(scope="session")
-def release_site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def release_site_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The site as a release carries it: texts not redistributed are quoted in excerpts."""
     from pipeline import site
 
-    out = tmp_path_factory.mktemp("release_site") / "site"
-    site.generate(REPO, out, redistributable_only=True)
-    return out
+    def generate(out: Path) -> None:
+        site.generate(REPO, out / "site", redistributable_only=True)
+
+    return shared_folder(tmp_path_factory, worker_id, "release_site", generate) / "site"

@@ -50,10 +50,10 @@ def test_every_declaration_of_the_example_is_published(walked: RepositoryCopy):
 
 
 def test_every_number_of_the_example_is_accounted_for(walked: RepositoryCopy):
+    """Nothing is left for `make todo` to list (which reads the same coverage: test_todo)."""
     coverage = rows_of_the_example(walked, "number_coverage")
     assert not coverage.empty
     assert set(coverage["status"]) <= {"published", "skipped"}
-    assert walked.run("todo", DOCUMENT_ID).returncode == 0
 
 
 def test_the_examples_discrepancy_is_published_as_known(walked: RepositoryCopy):
