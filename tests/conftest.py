@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import io
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -129,12 +130,20 @@ def documents_snapshot() -> snapshot.RawSnapshot:
 
 
 @pytest.fixture(scope="session")
-def materialized(documents_snapshot: snapshot.RawSnapshot) -> dict[str, pd.DataFrame]:
+def materialized(
+    documents_snapshot: snapshot.RawSnapshot,
+    tmp_path_factory: pytest.TempPathFactory,
+    worker_id: str,
+) -> dict[str, pd.DataFrame]:
     """Every table of the repository's sources as the build makes them, nothing published: once
-    a session (read through `tables`)."""
+    a session, shared by the test processes as a pickle (read through `tables`)."""
     from pipeline import graph
 
-    return graph.materialize(documents_snapshot)
+    def make(folder: Path) -> None:
+        (folder / "tables.pickle").write_bytes(pickle.dumps(graph.materialize(documents_snapshot)))
+
+    folder = shared_folder(tmp_path_factory, worker_id, "materialized", make)
+    return pickle.loads((folder / "tables.pickle").read_bytes())
 
 
 def made_again(
