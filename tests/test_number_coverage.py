@@ -74,6 +74,22 @@ def test_scanner_reads_csv_cells_not_comma_groups() -> None:
     ]
 
 
+def test_a_csv_number_is_placed_where_it_is_printed_past_quotes_and_spaces() -> None:
+    text = 'year,note,n\n2017,"a ""quoted"", note",12\n"2018", 7 ,"1,234"\n'
+    document = doc(text, path="raw/s.csv")
+    tokens = scan.scan(document)
+    assert [(t.text, t.line, t.column) for t in tokens] == [
+        ("2017", 2, 1),
+        ("12", 2, 27),
+        ("2018", 3, 2),
+        ("7", 3, 9),
+        ("1,234", 3, 13),
+    ]
+    for token in tokens:
+        assert text[token.raw_start : token.raw_end] == token.text
+        assert (token.start, token.end) == (token.raw_start, token.raw_end)
+
+
 # --- the published classification -----------------------------------------------------------
 
 

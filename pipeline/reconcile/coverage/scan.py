@@ -157,34 +157,50 @@ def scan_prose(document: RawDocument) -> list[Token]:
     return tokens
 
 
+# A cell of a CSV line as printed: quoted (a doubled quote inside) up to its comma, or plain.
+_CSV_CELL = re.compile(r'"(?:[^"]|"")*"(?=,|$)|[^,]*')
+
+
+def _csv_cells(line: str) -> Iterable[tuple[int, str]]:
+    """Each cell of a CSV line as printed (quotes included) with its offset in the line."""
+    position = 0
+    while True:
+        cell = _CSV_CELL.match(line, position)
+        assert cell is not None  # the plain alternative matches anywhere, if only ""
+        yield position, cell.group()
+        position = cell.end() + 1  # past its comma
+        if position > len(line):
+            return
+
+
 def scan_csv(document: RawDocument) -> list[Token]:
-    """The numeric cells of a CSV series, per line (a cell is one token, whatever it holds)."""
+    """The numeric cells of a CSV series, per line (a cell is one token, whatever it holds),
+    each placed where its number is printed: inside its quotes, past any spaces."""
     tokens = []
     for number, (offset, line) in enumerate(
         zip(line_offsets(document), document.lines, strict=True), start=1
     ):
-        column = 0
-        for cell in next(csv.reader([line]), []):
+        for at, printed in _csv_cells(line):
+            cell = next(csv.reader([printed]), [""])[0] if printed else ""
             text = cell.strip()
             if match := TOKEN.fullmatch(text):
-                start = offset + column
+                column = at + printed.index(text)  # a number holds no quote: printed as read
                 kind = _kind(match)
-                readings = token_readings(text, kind)
+                start, end = offset + column, offset + column + len(text)
                 tokens.append(
                     Token(
                         document.document_id,
                         number,
                         column + 1,
                         start,
-                        start + len(cell),
+                        end,
                         start,
-                        start + len(cell),
+                        end,
                         text,
                         kind,
-                        readings,
+                        token_readings(text, kind),
                     )
                 )
-            column += len(cell) + 1
     return tokens
 
 
