@@ -1,11 +1,12 @@
 """Content stamp of a build: `make build` with nothing changed since the last successful build
 answers "up to date" without importing the stack.
 
-The stamp hashes every input of a build (the files of raw/, declarations, schemas, pipeline
-code, uv.lock, the Python version) and every file the build published. A build is up to date
-when both hashes match what the last successful build recorded; any change to an input, or to
-or of a published file, rebuilds. It is checked and recorded under the build lock
-(pipeline/buildlock.py), so a build that waited for another sees what that one published.
+The stamp hashes every input of a build (the files of raw/, the declarations and schemas
+wherever they are read from, pipeline code, uv.lock, the Python version) and every file the
+build published. A build is up to date when both hashes match what the last successful build
+recorded; any change to an input, or to or of a published file, rebuilds. It is checked and
+recorded under the build lock (pipeline/buildlock.py), so a build that waited for another sees
+what that one published.
 Only the standard library is imported here: the check must cost almost nothing.
 """
 
@@ -44,6 +45,9 @@ def inputs_digest(paths: Paths) -> str:
         p for folder in CODE_AND_DECLARATIONS for p in _files(REPO_ROOT / folder, CODE_SUFFIXES)
     ]
     code = _digest([*files, REPO_ROOT / "uv.lock"], REPO_ROOT)
+    # Declarations and schemas read from elsewhere (CLM_DECLARATIONS_DIR, CLM_SCHEMAS_DIR).
+    for folder in (paths.declarations_dir, paths.schemas_dir):
+        code += f"\0{folder}\0{_digest(_files(folder, CODE_SUFFIXES), folder)}"
     # The interpreter is an input too: an environment made with another Python rebuilds once.
     salt = f"{paths.raw_dir}\0{code}\0{sys.version}"
     return _digest(_files(paths.raw_dir), paths.raw_dir, salt=salt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,19 @@ def append(path: Path, text: str) -> None:
 def test_any_change_to_an_input_or_output_rebuilds(repo: Paths, changed: str):
     append(repo.out_dir / changed, "\n# changed\n")
     assert not stamp.up_to_date(repo)
+
+
+@pytest.mark.parametrize("folder", ["declarations_dir", "schemas_dir"])
+def test_a_change_to_declarations_read_from_another_folder_rebuilds(
+    repo: Paths, tmp_path: Path, folder: str
+):
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(getattr(repo, folder), elsewhere)
+    moved = replace(repo, **{folder: elsewhere})
+    stamp.record(moved, stamp.inputs_digest(moved))
+    assert stamp.up_to_date(moved)
+    append(sorted(elsewhere.rglob("*.yaml"))[0], "\n# changed\n")
+    assert not stamp.up_to_date(moved)
 
 
 def test_a_new_raw_file_or_a_deleted_output_rebuilds(repo: Paths):
