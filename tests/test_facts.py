@@ -119,6 +119,18 @@ def test_locator_matching_twice_is_an_error():
         fixture_facts(twice, {**declared, "pattern": r"accepted (?P<value>\d+) people"})
 
 
+def test_a_hedge_of_several_words_is_known_whatever_its_case_and_spacing():
+    declared = hedges.load()
+    words = [w for hedge in declared.qualifiers.values() for w in hedge.words if " " in w]
+    assert words  # the hedges declare words like "more than"
+    for word in words:
+        qualifier = declared.qualifier_of(word)
+        assert qualifier is not None
+        assert declared.qualifier_of(word.upper().replace(" ", "\n  ")) == qualifier
+    assert declared.qualifier_of("no such hedge") is None
+    assert declared.qualifier_of(None) == declared.qualifier_of("") == "exact"
+
+
 def test_qualifiers_come_from_the_declared_hedge_words(documents):
     declared = hedges.load()
     without_roughly = declared.model_copy(

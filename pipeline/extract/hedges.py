@@ -37,7 +37,7 @@ class Hedges(strict_yaml.Declared):
         'exact' for no word."""
         if not word:
             return "exact"
-        word = word.lower()
+        word = " ".join(word.lower().split())  # "more\n than" as printed across a line
         return next((q for q, hedge in self.qualifiers.items() if word in hedge.words), None)
 
     def band(self, qualifier: Qualifier, expected: float, half_unit: float) -> tuple[float, float]:
