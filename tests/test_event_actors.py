@@ -4,6 +4,7 @@ countries' first mentions in the real texts."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -105,5 +106,10 @@ def test_a_broken_key_fails_validation(package, tmp_path, file, change):
     copy = tmp_path / "package"
     shutil.copytree(package, copy)
     _rewrite(copy / "curated" / file, change)
+    # Only the tables the keys join: validating the rest says nothing of them.
+    descriptor = json.loads((copy / publish.DESCRIPTOR).read_text(encoding="utf-8"))
+    keyed = {"event_actors", "events", "countries"}
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in keyed]
+    (copy / publish.DESCRIPTOR).write_text(json.dumps(descriptor), encoding="utf-8")
     errors = publish.validate_package(copy)
     assert any("event_actors" in e and "foreign" in e.lower() for e in errors), errors
