@@ -219,6 +219,15 @@ def test_a_bad_form_is_refused_naming_file_and_key(tmp_path: Path, old, new, key
     assert problem in str(error.value.found)
 
 
+def test_an_interval_may_end_where_it_starts_but_not_before(tmp_path: Path):
+    text = f"forms:\n{GOOD_FORM}intervals:\n{GOOD_INTERVAL}days:\n{GOOD_DAY}"
+    (tmp_path / dates.DATE_FORMS).write_text(text, encoding="utf-8")
+    forms = dates.load_date_forms(tmp_path)
+    assert forms.parse("2019 to 2019") == dates.PrintedDate("2019", "2019", "year")
+    with pytest.raises(ValueError, match="'2019 to 2018'"):
+        forms.parse("2019 to 2018")
+
+
 def test_a_form_named_twice_is_refused(tmp_path: Path):
     text = f"forms:\n{GOOD_FORM}{GOOD_FORM}intervals: []\ndays: []\n"
     (tmp_path / dates.DATE_FORMS).write_text(text, encoding="utf-8")
