@@ -182,8 +182,10 @@ def test_release_zip_holds_the_exports_and_site_and_stays_reproducible(tmp_path)
     """`make_release` regenerates the exports and the site before zipping: two generations of
     the same package give the same zip; the browser tests' screenshots are left out; each file
     is in the zip once, the site's downloads linking to the package and exports beside it."""
-    repo = copy_release_package(tmp_path / "repo")
-    shutil.copytree(REPO / "raw", repo / "raw")
+    repo = tmp_path / "repo"  # the small fixture package: what is tested is the zipping
+    shutil.copytree(REPO / "tests" / "golden" / "package", repo)
+    for name in release.ROOT_FILES:
+        shutil.copy(REPO / name, repo / name)
     zips = []
     for attempt in ("a", "b"):
         release.generate_views(repo)
@@ -193,19 +195,24 @@ def test_release_zip_holds_the_exports_and_site_and_stays_reproducible(tmp_path)
         release.write_zip(repo, zips[-1], release.artifact_members(repo))
     assert zips[0].read_bytes() == zips[1].read_bytes()
     names = set(zipfile.ZipFile(zips[0]).namelist())
-    package_name = json.loads((repo / "datapackage.json").read_text())["name"]
+    descriptor = json.loads((repo / "datapackage.json").read_text())
     assert {
         "site/index.html",
-        f"exports/{package_name}.duckdb",
-        "exports/parquet/roxham_road_totals.parquet",
+        f"exports/{descriptor['name']}.duckdb",
+        *(f"exports/parquet/{r['name']}.parquet" for r in descriptor["resources"]),
     } <= names
     assert not [name for name in names if name.startswith(("site/screenshots/", "site/data/"))]
+    downloads = []
     with zipfile.ZipFile(zips[0]) as archive:
         for page in [n for n in names if n.startswith("site/") and n.endswith(".html")]:
             html = archive.read(page).decode("utf-8")
             for href in re.findall(r'<a [^>]*href="([^"#]+)"[^>]*download', html):
                 target = posixpath.normpath(posixpath.join(posixpath.dirname(page), href))
+                downloads.append(target)
                 assert target in names, f"{page} links to {href}, not in the zip"
+    assert {f"exports/parquet/{r['name']}.parquet" for r in descriptor["resources"]} <= set(
+        downloads
+    )
 
 
 def test_release_differences_name_resources_then_members_then_the_zip():
