@@ -65,6 +65,34 @@ def test_dates_as_printed_normalised_with_their_precision_and_actors(
     assert (row["date_precision"], row["actor_iso3"]) == (precision, actors)
 
 
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        (
+            "News | 16 August 2022\n\nTwo new projects will be implemented by the ILO in Canada.\n",
+            False,
+        ),
+        ("News | 16 August 2022: new projects will be implemented by the ILO in Canada.\n", True),
+        (
+            "Two new projects will be implemented by the ILO in Canada.\nNews | 16 August 2022\n",
+            True,
+        ),
+    ],
+)
+def test_a_dateline_is_read_only_above_the_sentence_it_dates(text, refused):
+    """A dateline on the sentence's own line, or below it, dates nothing."""
+    file = strict_yaml.load(events.EventsFile, FIXTURES / "events.yaml")
+    file = file.model_copy(update={"events": [e for e in file.events if e.id == "announced"]})
+    document = RawDocument("note", "raw/note.txt", text)
+    sources = (locate.Sourced("note", "e.yaml", file),)
+    if refused:
+        with pytest.raises(SourceError, match="the dateline of 'announced' above"):
+            events.extract_events({"note": document}, sources)
+    else:
+        (row,) = events.extract_events({"note": document}, sources).to_dict("records")
+        assert (row["date_start"], row["line_start"]) == ("2022-08-16", 3)
+
+
 def skipped(row) -> set[int]:
     return {int(n) for n in row["lines_skipped"].split("; ")} if row["lines_skipped"] else set()
 
