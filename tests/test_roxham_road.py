@@ -53,6 +53,12 @@ def test_missing_last_rank_is_an_error(paper):
         roxham_road.parse_roxham_road(doc)
 
 
+def test_more_rank_rows_than_the_caption_says_is_an_error(paper):
+    doc = edit_document(paper, "Table 2: “Top 25", "Table 2: “Top 24")
+    with pytest.raises(SourceError, match=r"\(caption says Top 24\); found '25 rank rows'"):
+        roxham_road.parse_roxham_road(doc)
+
+
 def test_year_headers_must_match_the_columns(paper):
     doc = edit_document(paper, "\n2017 2018 2019\n", "\n2017 2018\n")
     with pytest.raises(SourceError, match="4 distinct year headers"):
