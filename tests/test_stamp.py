@@ -62,6 +62,15 @@ def test_a_change_to_declarations_read_from_another_folder_rebuilds(
     assert not stamp.up_to_date(moved)
 
 
+@pytest.mark.parametrize("changed", ["raw/manifest.yaml", "datapackage.json"])
+def test_an_edit_that_keeps_the_size_of_a_file_rebuilds(repo: Paths, changed: str):
+    path = repo.out_dir / changed
+    content = path.read_bytes()
+    path.write_bytes(content[:-1] + (b" " if content[-1:] != b" " else b"\t"))  # one byte
+    assert path.stat().st_size == len(content)
+    assert not stamp.up_to_date(repo)
+
+
 def test_a_new_raw_file_or_a_deleted_output_rebuilds(repo: Paths):
     (repo.raw_dir / "new_source.txt").write_text("new\n", encoding="utf-8")
     assert not stamp.up_to_date(repo)
