@@ -40,6 +40,9 @@ def write_rules(tmp_path: Path, body: str) -> accounting.Rules:
         ("gap of $1.1 billion USD", "$1.1 billion", "money"),
         ("an additional $3-4 in", "$3-4", "money"),
         ("in 60-70% of", "60-70%", "range"),
+        ("in 60–70% of", "60–70%", "range"),  # an en dash
+        ("from 2 - 3 million", "2 - 3 million", "range"),
+        ("an additional $3–4 in", "$3–4", "money"),
         ("eleven percent live", "eleven", "word"),
         ("displaced twice on", "twice", "word"),
         ("the second largest", "second", "ordinal"),
