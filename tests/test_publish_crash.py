@@ -201,6 +201,40 @@ sys.exit(main(["build", "--force"]))
 """
 
 
+class FailingRenames(journal.FileOps):
+    """The real operations, except that a rename fails (as a file system may refuse one)."""
+
+    def rename(self, source: Path, target: Path) -> None:
+        raise OSError(16, "Device or resource busy")
+
+
+def test_a_recovery_that_fails_raises_and_keeps_what_finishes_it_later(
+    tmp_path, monkeypatch, old_and_new, quick_publish
+):
+    old_tables, new_tables = old_and_new
+    rehearsal = tmp_path / "rehearsal"
+    publish_to(rehearsal, old_tables)
+    monkeypatch.setattr(journal, "OPS", recorder := DyingOps())
+    publish_to(rehearsal, new_tables)
+    new = package_bytes(rehearsal)
+    committed = [op.startswith("rename .publish-journal.") for op in recorder.done].index(True) + 1
+    out = tmp_path / "out"
+    monkeypatch.setattr(journal, "OPS", journal.FileOps())
+    publish_to(out, old_tables)
+    monkeypatch.setattr(journal, "OPS", DyingOps(committed))
+    with pytest.raises(Killed):
+        publish_to(out, new_tables)
+    left = sorted(p.name for p in out.iterdir())
+    monkeypatch.setattr(journal, "OPS", FailingRenames())
+    with pytest.raises(OSError, match="resource busy"):
+        journal.recover(out)
+    assert sorted(p.name for p in out.iterdir()) == left  # the journal and its staging kept
+    monkeypatch.setattr(journal, "OPS", journal.FileOps())
+    assert journal.recover(out)
+    assert package_bytes(out) == new
+    assert journal.mismatches(out) == []
+
+
 @pytest.mark.e2e
 def test_a_killed_build_is_completed_by_the_next_build(raw_copy, tmp_path, fresh_build):
     """Killed right after its commit (a stop before it is undone: the test above)."""
