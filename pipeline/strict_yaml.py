@@ -48,8 +48,10 @@ class StrictLoader(SafeLoader):  # type: ignore[misc, valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         first_line: dict[object, int] = {}
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if isinstance(key, str | int | float | bool) and key in first_line:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # a list or mapping as a key: SafeLoader refuses it as unhashable
+            key = self.construct_object(key_node)
+            if key in first_line:
                 raise yaml.constructor.ConstructorError(
                     None,
                     None,

@@ -76,8 +76,10 @@ def test_a_path_inside_the_repository_is_printed_relative_to_it():
             4,
             "key 'size' given twice in one mapping (first on line 3)",
         ),
+        # A list as a key: no declaration has one (it cannot be hashed).
+        ("items:\n- id: a\n  ? [1, 2]\n  : 3\n", 3, "found unhashable key"),
     ],
-    ids=["syntax", "unprintable", "duplicate key"],
+    ids=["syntax", "unprintable", "duplicate key", "list as a key"],
 )
 def test_invalid_yaml_names_its_line(tmp_path, text, line, found):
     error = load_error(write(tmp_path, text))

@@ -171,8 +171,9 @@ def test_a_skip_match_ending_on_the_first_character_of_a_line_leaves_that_line_o
 def test_a_skip_that_hides_a_line_the_locator_reads_or_changes_nothing_is_refused():
     with pytest.raises(SourceError, match=r"leaves the lines its locator reads; found 'line 5"):
         locate.locate(FOOTNOTED, locator(r"in the (?P<value>end)", skip=r"^ in the end[^\n]*"))
-    with pytest.raises(SourceError, match="leaves lines out of its quote"):
+    with pytest.raises(SourceError, match="leaves lines out of its quote") as error:
         locate.locate(FOOTNOTED, locator(r"(?P<value>Next) one", skip=FOOTNOTE))
+    assert error.value.path == FOOTNOTED.path
 
 
 @pytest.mark.parametrize(

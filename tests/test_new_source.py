@@ -80,6 +80,16 @@ def test_a_new_source_is_copied_and_its_entry_appended_for_the_snapshot_to_verif
     assert lines[-1] == f"next: python -m pipeline todo {NOTE}"
 
 
+def test_an_entry_is_appended_on_a_line_of_its_own_to_a_manifest_without_a_final_newline(folder):
+    manifest = folder / "raw" / snapshot.MANIFEST_NAME
+    before = manifest.read_text(encoding="utf-8").rstrip("\n")
+    manifest.write_text(before, encoding="utf-8")
+    done = add(folder, folder / "note.txt")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert manifest.read_text(encoding="utf-8").startswith(before + "\n- ")
+    assert NOTE in {entry["document_id"] for entry in snapshot.load_manifest(folder / "raw")}
+
+
 def test_its_declarations_folder_is_empty_and_accepted_by_every_loader(folder):
     assert add(folder, folder / "note.txt").returncode == 0
     root = folder / "declarations"

@@ -156,6 +156,11 @@ def test_a_table_printed_otherwise_is_refused_naming_its_line(old, new, line, ex
     assert error.expected.startswith(expected), str(error)
 
 
+def test_a_refused_header_is_quoted_as_printed_after_its_label():
+    error = refusal(HARVEST.replace("Wheat (tonnes) Share", "Wheat (tonnes) Part"), HARVEST_TABLE)
+    assert (error.line, error.found) == (4, "Wheat (tonnes) Part")
+
+
 def test_a_year_label_is_a_number_and_gives_no_period():
     years = STOCKS_TABLE.replace("year_to_month", "year").replace("(?P<period_from>", "(?P<from>")
     frame = printed_tables.parse(doc(STOCKS.replace(" (June)", "")), table(years))

@@ -215,6 +215,20 @@ def test_release_zip_holds_the_exports_and_site_and_stays_reproducible(tmp_path)
     )
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "level"),
+    [
+        ("1.9.0", "2.0.0", "major"),
+        ("1.9.0", "1.10.0", "minor"),
+        ("1.9.9", "1.9.10", "patch"),
+        ("1.10.0", "1.10.0", "none"),
+        ("1.10.0", "1.9.0", "none"),
+    ],
+)
+def test_the_level_of_a_bump_compares_versions_as_numbers(old, new, level):
+    assert release.bump_level(old, new) == level
+
+
 def test_release_differences_name_resources_then_members_then_the_zip():
     def record(resources: dict, zip_sha: str, members: dict | None = None) -> dict:
         out = {"resources": {k: {"hash": v} for k, v in resources.items()}, "zip_sha256": zip_sha}

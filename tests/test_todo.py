@@ -6,6 +6,7 @@ invented note added (nothing of the real documents is asserted)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -261,6 +262,14 @@ def test_help_says_the_exit_status(capsys):
     )
 
 
+def test_the_document_is_optional_todo_alone_lists_every_document(monkeypatch):
+    called = []
+    monkeypatch.setattr(todo, "run", lambda paths, document_id: called.append(document_id) or 0)
+    assert pipeline_cli.main(["todo"]) == 0
+    assert pipeline_cli.main(["todo", NOTE]) == 0
+    assert called == [None, NOTE]
+
+
 # --- the drafts, on documents of a few lines --------------------------------------------------
 
 
@@ -469,3 +478,32 @@ def test_an_evaluation_that_fails_is_reported_with_its_last_line_of_stderr(
     assert capsys.readouterr().err == (
         "todo failed: the asset graph could not be evaluated: the last line\n"
     )
+
+
+def test_an_evaluation_stopped_by_a_source_error_writes_the_error_and_its_file(
+    raw_copy, tmp_path, monkeypatch
+):
+    """`evaluate` (run in a process of its own by todo) writes the error and the file it
+    names, from which todo tells which document's declarations to leave out."""
+    manifest = snapshot.load_manifest(raw_copy)
+    edited = raw_copy / Path(manifest[0]["raw_path"]).name
+    edited.write_bytes(edited.read_bytes() + b"\n")  # unlike its recorded checksum
+    monkeypatch.setenv("CLM_RAW_DIR", str(raw_copy))
+    found = tmp_path / "found.json"
+    todo.evaluate(str(found))
+    result = json.loads(found.read_text(encoding="utf-8"))
+    assert result["path"] == manifest[0]["raw_path"]
+    assert result["error"].startswith(f"{manifest[0]['raw_path']}: expected sha256 ")
+
+
+def test_the_numbers_skipped_as_dates_are_those_a_dates_rule_holds(tables, documents):
+    frame = tables["number_coverage"]
+    rules = accounting.load_rules()
+    date_rules = {rule.id for rule in rules.rules if rule.dates}
+    held = frame[frame["accounted_by"].isin({f"rule:{rule}" for rule in date_rules})]
+    found = coverage.dated(frame, documents, rules)
+    assert not held.empty
+    assert sorted((u.token.document_id, u.token.line, u.token.column) for u in found) == sorted(
+        zip(held["document_id"], held["line"], held["column_number"], strict=True)
+    )
+    assert {u.rule for u in found} <= date_rules

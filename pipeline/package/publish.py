@@ -104,7 +104,7 @@ def validate_package(folder: Path) -> list[str]:
     """Frictionless errors of the package in `folder` (empty when valid)."""
     from frictionless import Package  # imported here: about 0.5 s, needed only to publish
 
-    report = Package(str(folder / DESCRIPTOR), basepath=str(folder)).validate()
+    report = Package(str(folder / DESCRIPTOR)).validate()  # paths relative to its folder
     return [f"{task.name}: {error.message}" for task in report.tasks for error in task.errors] + [
         error.message for error in report.errors
     ]
