@@ -73,7 +73,8 @@ def probe(out: Path) -> str:
 
 
 def start_waiter(out: Path) -> subprocess.Popen:
-    """A holder started while the lock is taken: returns once it says it waits."""
+    """A holder started while the lock is taken: returns once it says it waits (a caller that
+    says "held" instead, or nothing, fails the test rather than hang it)."""
     waiter = subprocess.Popen(
         python(HOLDER, str(out)),
         cwd=REPO,
@@ -82,7 +83,12 @@ def start_waiter(out: Path) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert waiter.stderr.readline().startswith("waiting for the build of pid ")
+    ready, _, _ = select.select([waiter.stdout, waiter.stderr], [], [], 60)
+    said = (ready[0] is waiter.stderr, ready[0].readline()) if ready else (False, "nothing")
+    if not (said[0] and said[1].startswith("waiting for the build of pid ")):
+        waiter.kill()
+        waiter.communicate(timeout=60)
+        pytest.fail(f"a caller started while the lock is held said {said[1]!r}, not that it waits")
     return waiter
 
 
