@@ -607,13 +607,18 @@ def test_a_chart_of_no_category_is_an_empty_frame():
     assert 'class="mark"' not in drawing.svg and "<svg" in drawing.svg
 
 
-def test_a_unit_not_declared_reads_as_a_count():
+def test_a_cross_check_chart_gives_its_paper_fields_unit_or_count_when_none_is_declared():
     data = SiteData(PACKAGE, REPO_ROOT)
-    assert charts._unit(data, "no_such_resource", "value") == "count"
-    assert charts._unit(data, "facts", "no_such_field") == "count"
-    assert charts._unit(data, "remittances", "remittances_from_canada_usd_m") == (
-        PACKAGE.table("remittances").field("remittances_from_canada_usd_m").unit
-    )
+    first = data.frames["cross_checks"].iloc[0]
+    unit = PACKAGE.table(first["paper_resource"]).field(first["paper_field"]).unit
+    assert unit
+    tips = re.findall(r"<title>[^<]*</title>", charts.cross_checks(data)[0].drawing.svg)
+    assert tips and all(tip.endswith(f" {unit}</title>") for tip in tips[1:])
+    for column, value in (("paper_resource", "no_such_resource"), ("paper_field", "no_such_field")):
+        data.frames["cross_checks"] = data.frames["cross_checks"].assign(**{column: value})
+        svg_text = charts.cross_checks(data)[0].drawing.svg
+        tips = re.findall(r"<title>[^<]*</title>", svg_text)
+        assert all(tip.endswith(" count</title>") for tip in tips[1:]), tips
 
 
 def attribute(tag: str, name: str) -> float:

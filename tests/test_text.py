@@ -119,9 +119,9 @@ def test_the_line_before_hidden_lines_decides_whether_a_line_follows_a_blank():
     nearest shown line: here text, not the blank line above it."""
     document = RawDocument("d", "raw/d.txt", "\nsome text\nHIDDEN\nMORE HIDDEN\nCapital line\n")
     view = document.hiding(frozenset({3, 4}))
-    assert not view._after_blank(5)
-    assert view.hiding(frozenset({2}))._after_blank(5)  # back to line 1, blank
-    assert not RawDocument("d", "raw/d.txt", "Capital")._after_blank(1)  # no line before
+    assert sentence_of(view, "Capital") == "some text Capital line"
+    # Back to line 1, blank: the capitalised line opens a block of its own.
+    assert sentence_of(view.hiding(frozenset({2})), "Capital") == "Capital line"
 
 
 def test_a_file_with_several_nul_bytes_is_refused_naming_the_first():
