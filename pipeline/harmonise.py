@@ -84,7 +84,7 @@ def add_iso3(
     if not unknown.empty:
         row = unknown.iloc[0]
         raise SourceError(
-            paths.get(row["document_id"], row["document_id"]),
+            paths[row["document_id"]],
             int(row[schemas.line_columns(frame)[0]]),
             "a country name country_converter recognises, or one declared in "
             "pipeline/declarations/country_names.yaml",

@@ -226,6 +226,26 @@ def test_a_busy_build_is_refused_at_once_with_no_wait(tmp_path, written):
         holder.wait()
 
 
+def test_the_help_says_what_every_command_does(capsys):
+    with pytest.raises(SystemExit):
+        pipeline_cli.main(["--help"])
+    entries: dict[str, list[str]] = {}  # each command's line, and the lines its help wraps to
+    for line in capsys.readouterr().out.splitlines():
+        if line.startswith("    ") and not line.startswith("     "):
+            name, *words = line.split()
+            entries[name] = words
+        elif line.startswith("     ") and entries:
+            entries[list(entries)[-1]] += line.split()
+    assert set(entries) == set(pipeline_cli.COMMANDS)
+    assert [name for name, words in entries.items() if not words] == []
+
+
+def test_new_source_help_gives_its_file_and_its_required_id(capsys):
+    help_text = help_of(lambda args: pipeline_cli.main(["new-source", *args]), capsys)
+    assert "usage: python -m pipeline new-source [-h] --id DOCUMENT_ID FILE" in help_text
+    assert "Copy FILE into raw/, append its manifest entry" in help_text
+
+
 def test_exports_help_says_what_each_option_is(capsys):
     help_text = help_of(exports.main, capsys)
     assert "--package PACKAGE package folder" in help_text

@@ -50,11 +50,17 @@ def test_field_row_escapes_the_description():
     assert field.dictionary_row() == "| `x` | string | persons | a \\| b c |  |"
 
 
-def test_dictionary_is_listed_in_the_descriptor():
-    package = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+def test_dictionary_is_listed_in_the_descriptor_as_markdown(fresh_build):
+    package = json.loads((fresh_build / "datapackage.json").read_text(encoding="utf-8"))
     entry = next(r for r in package["resources"] if r["name"] == "data_dictionary")
     assert entry["path"] == publish.DICTIONARY
-    assert entry["bytes"] == (REPO / publish.DICTIONARY).stat().st_size
+    assert entry["bytes"] == (fresh_build / publish.DICTIONARY).stat().st_size
+    # What a tool reads to open it.
+    assert (entry["format"], entry["mediatype"], entry["encoding"]) == (
+        "md",
+        "text/markdown",
+        "utf-8",
+    )
 
 
 def test_known_discrepancy_block_replaces_only_the_block():

@@ -55,7 +55,8 @@ def build_refused(raw_dir: Path, out: Path, message: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw_path", ["../ilo_news_2022-08-16.txt", "/etc/hostname", "raw/../../etc/hostname"]
+    "raw_path",
+    ["../ilo_news_2022-08-16.txt", "/etc/hostname", "raw/../../etc/hostname", "raw/..", "raw/."],
 )
 def test_a_manifest_path_outside_raw_is_refused(raw_copy, published, raw_path):
     line = edit_manifest(raw_copy, f"raw_path: {ILO_RAW_PATH}", f"raw_path: {raw_path}")

@@ -447,6 +447,16 @@ def test_claimed_ignores_quotes_and_reads_scales():
     assert claimed([{**row, "value": 1_240_000_000.0}], line, money, money + 4)
 
 
+def test_claimed_scales_a_number_only_by_a_scale_word_after_it():
+    line = "Some 12 people, 3 million dollars"
+    row = {"document_id": "d", "line_start": 1, "line_end": 1}
+    people, dollars = line.index("12"), line.index("3 million")
+    assert claims.claimed([{**row, "value": 12}], line, people, people + 2)  # "people": no scale
+    for other in (24, 1_200, 12_000, 12_000_000):
+        assert not claims.claimed([{**row, "value": other}], line, people, people + 2)
+    assert claims.claimed([{**row, "value": 3_000_000}], line, dollars, dollars + 1)
+
+
 def test_claimed_reads_a_number_printed_with_thousands_separators():
     from pipeline.reconcile.coverage.claims import claimed
 

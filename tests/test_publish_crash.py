@@ -201,6 +201,16 @@ sys.exit(main(["build", "--force"]))
 """
 
 
+def test_recovery_names_what_a_killed_build_left(tmp_path):
+    (tmp_path / ".publish-staging-123" / "curated").mkdir(parents=True)
+    (tmp_path / ".build-stamp.456").write_text("x", encoding="utf-8")
+    assert journal.recover(tmp_path) == [
+        "removed .build-stamp.456, left by an interrupted build",
+        "removed .publish-staging-123, left by an interrupted build",
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
 class FailingRenames(journal.FileOps):
     """The real operations, except that a rename fails (as a file system may refuse one)."""
 

@@ -368,6 +368,16 @@ def test_same_inputs_same_bytes(site_dir, tmp_path):
     assert [f for f in files if (site_dir / f).read_bytes() != (again / f).read_bytes()] == []
 
 
+def test_a_package_without_a_version_says_so(tmp_path):
+    package = tmp_path / "package"
+    shutil.copytree(REPO_ROOT / "tests" / "golden" / "package", package)
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    del descriptor["version"]
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    site.generate(package, tmp_path / "site")
+    assert "Version not stated" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
 def test_a_folder_that_is_not_a_site_is_not_cleared(tmp_path):
     (tmp_path / "precious.txt").write_text("keep", encoding="utf-8")
     with pytest.raises(ValueError, match="holds no site"):

@@ -95,6 +95,23 @@ def test_a_file_that_grows_past_the_limit_after_its_size_was_read_is_refused(raw
     )
 
 
+def test_a_file_that_cannot_be_opened_is_named_with_the_reason(raw_copy, monkeypatch):
+    refused = raw_copy / PAPER_FILE
+    real_open = Path.open
+
+    def open_refusing(path: Path, *args, **kwargs):
+        if path == refused:
+            raise PermissionError(13, "Permission denied")  # what root is never told
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_refusing)
+    with pytest.raises(SourceError) as error:
+        snapshot.verify(raw_copy)
+    assert (
+        str(error.value) == f"raw/{PAPER_FILE}: expected a readable file; found 'Permission denied'"
+    )
+
+
 def test_a_file_name_the_file_system_refuses_is_named_with_the_reason(raw_copy):
     long_name = "raw/" + "a" * 300  # longer than a file name may be (255 bytes)
     edit_manifest(raw_copy, f"raw_path: raw/{PAPER_FILE}", f"raw_path: {long_name}")
