@@ -264,6 +264,13 @@ def test_units_inside_and_overlapping_a_period():
     assert aligned[0] == aligned[1] == [(2016, 0), (2017, 0)]
 
 
+def test_a_span_of_units_names_its_first_and_last_and_counts_them():
+    months = [(2017, 4), (2017, 5), (2017, 6)]
+    assert official_series.span_words(months, "month") == "2017-04 to 2017-06 (3 months)"
+    assert official_series.span_words([(2015, 0)], "year") == "2015 (1 year)"
+    assert official_series.span_words([], "year") == "no whole year"
+
+
 def synthetic(period_end: str, counts: dict[int, int]) -> dict[str, pd.DataFrame]:
     """A paper table with one figure (100 from 2016-01-01) and a yearly series."""
     paper = pd.DataFrame(

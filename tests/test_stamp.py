@@ -142,3 +142,14 @@ def test_each_folder_of_a_build_can_be_put_elsewhere(monkeypatch: pytest.MonkeyP
     assert {field: getattr(paths, field) for field in folders.values()} == {
         field: tmp_path / field for field in folders.values()
     }
+
+
+def test_without_the_environment_a_build_reads_and_writes_the_repository(monkeypatch):
+    for variable in ("CLM_RAW_DIR", "CLM_OUT_DIR", "CLM_DECLARATIONS_DIR", "CLM_SCHEMAS_DIR"):
+        monkeypatch.delenv(variable, raising=False)
+    paths = Paths.from_env()
+    assert (paths.raw_dir, paths.out_dir) == (REPO / "raw", REPO)
+    assert (paths.declarations_dir, paths.schemas_dir) == (
+        REPO / "pipeline" / "declarations",
+        REPO / "schemas",
+    )
