@@ -123,9 +123,10 @@ def test_a_changed_pattern_is_tighter_either_way():
     assert new.tighter_than(old) and old.tighter_than(new)
 
 
-def copy_release_package(target: Path) -> Path:
-    """The published package and the files a release adds (README, LICENSE, ...)."""
-    copy_package(REPO, target)
+def copy_release_package(target: Path, package: Path = REPO) -> Path:
+    """The published package of `package` and the repository's files a release adds (README,
+    LICENSE, ...)."""
+    copy_package(package, target)
     for name in release.ROOT_FILES:
         shutil.copy(REPO / name, target / name)
     return target
@@ -182,10 +183,9 @@ def test_release_zip_holds_the_exports_and_site_and_stays_reproducible(tmp_path)
     """`make_release` regenerates the exports and the site before zipping: two generations of
     the same package give the same zip; the browser tests' screenshots are left out; each file
     is in the zip once, the site's downloads linking to the package and exports beside it."""
-    repo = tmp_path / "repo"  # the small fixture package: what is tested is the zipping
-    shutil.copytree(REPO / "tests" / "golden" / "package", repo)
-    for name in release.ROOT_FILES:
-        shutil.copy(REPO / name, repo / name)
+    fixture = REPO / "tests" / "golden" / "package"  # small: what is tested is the zipping
+    repo = copy_release_package(tmp_path / "repo", fixture)
+    shutil.copytree(fixture / "raw", repo / "raw")
     zips = []
     for attempt in ("a", "b"):
         release.generate_views(repo)

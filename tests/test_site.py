@@ -622,13 +622,18 @@ def test_a_cross_check_chart_gives_its_paper_fields_unit_or_count_when_none_is_d
     first = data.frames["cross_checks"].iloc[0]
     unit = PACKAGE.table(first["paper_resource"]).field(first["paper_field"]).unit
     assert unit
-    tips = re.findall(r"<title>[^<]*</title>", charts.cross_checks(data)[0].drawing.svg)
-    assert tips and all(tip.endswith(f" {unit}</title>") for tip in tips[1:])
+
+    def value_tips() -> list[str]:
+        """The tooltips of the first chart's marks (its first <title> is the chart's)."""
+        svg_text = charts.cross_checks(data)[0].drawing.svg
+        tips = re.findall(r"<title>[^<]*</title>", svg_text)[1:]
+        assert tips, svg_text
+        return tips
+
+    assert all(tip.endswith(f" {unit}</title>") for tip in value_tips())
     for column, value in (("paper_resource", "no_such_resource"), ("paper_field", "no_such_field")):
         data.frames["cross_checks"] = data.frames["cross_checks"].assign(**{column: value})
-        svg_text = charts.cross_checks(data)[0].drawing.svg
-        tips = re.findall(r"<title>[^<]*</title>", svg_text)
-        assert all(tip.endswith(" count</title>") for tip in tips[1:]), tips
+        assert all(tip.endswith(" count</title>") for tip in value_tips())
 
 
 def attribute(tag: str, name: str) -> float:

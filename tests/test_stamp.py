@@ -127,29 +127,3 @@ def test_a_file_moved_to_another_folder_with_the_same_name_and_content_rebuilds(
     (tmp_path / to).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / moved).rename(tmp_path / to)
     assert not stamp.up_to_date(paths)
-
-
-def test_each_folder_of_a_build_can_be_put_elsewhere(monkeypatch: pytest.MonkeyPatch, tmp_path):
-    folders = {
-        "CLM_RAW_DIR": "raw_dir",
-        "CLM_OUT_DIR": "out_dir",
-        "CLM_DECLARATIONS_DIR": "declarations_dir",
-        "CLM_SCHEMAS_DIR": "schemas_dir",
-    }
-    for variable, field in folders.items():
-        monkeypatch.setenv(variable, str(tmp_path / field))
-    paths = Paths.from_env()
-    assert {field: getattr(paths, field) for field in folders.values()} == {
-        field: tmp_path / field for field in folders.values()
-    }
-
-
-def test_without_the_environment_a_build_reads_and_writes_the_repository(monkeypatch):
-    for variable in ("CLM_RAW_DIR", "CLM_OUT_DIR", "CLM_DECLARATIONS_DIR", "CLM_SCHEMAS_DIR"):
-        monkeypatch.delenv(variable, raising=False)
-    paths = Paths.from_env()
-    assert (paths.raw_dir, paths.out_dir) == (REPO / "raw", REPO)
-    assert (paths.declarations_dir, paths.schemas_dir) == (
-        REPO / "pipeline" / "declarations",
-        REPO / "schemas",
-    )

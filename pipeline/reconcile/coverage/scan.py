@@ -181,7 +181,7 @@ def scan_csv(document: RawDocument) -> list[Token]:
         zip(line_offsets(document), document.lines, strict=True), start=1
     ):
         for at, printed in _csv_cells(line):
-            cell = next(csv.reader([printed]), [""])[0] if printed else ""
+            cell = next(csv.reader([printed]))[0] if printed else ""
             text = cell.strip()
             if match := TOKEN.fullmatch(text):
                 column = at + printed.index(text)  # a number holds no quote: printed as read
