@@ -139,10 +139,14 @@ def test_hand_edited_value_without_bump_fails_and_passes_after_bump(tmp_path, mo
     released = release.record_of(package_dir)
     monkeypatch.setattr(release, "released_versions", lambda: [released["version"]])
     monkeypatch.setattr(release, "load_release", lambda version: released)
-    table = package_dir / "curated" / "remittances.csv"
-    table.write_text(table.read_text().replace(",37.1,", ",37.2,", 1))
     descriptor = json.loads((package_dir / "datapackage.json").read_text())
-    entry = next(r for r in descriptor["resources"] if r["name"] == "remittances")
+    entry = descriptor["resources"][0]
+    table = package_dir / entry["path"]
+    header, first, *rest = table.read_text().split("\n")
+    cells = first.split(",")
+    at = next(i for i, cell in enumerate(cells) if cell.isdigit())  # a whole number, edited
+    cells[at] = str(int(cells[at]) + 1)
+    table.write_text("\n".join([header, ",".join(cells), *rest]))
     import hashlib
 
     problems = release.check_version(package_dir)  # the descriptor still has the old hash
@@ -151,7 +155,7 @@ def test_hand_edited_value_without_bump_fails_and_passes_after_bump(tmp_path, mo
     (package_dir / "datapackage.json").write_text(json.dumps(descriptor))
     problems = release.check_version(package_dir)
     assert len(problems) == 1 and "needs a patch bump" in problems[0], problems
-    assert "remittances: values or text changed" in problems[0]
+    assert f"{entry['name']}: values or text changed" in problems[0]
 
     major, minor, patch = release.parse_version(descriptor["version"])
     descriptor["version"] = f"{major}.{minor}.{patch + 1}"

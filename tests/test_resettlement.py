@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline import strict_yaml
+from pipeline.errors import SourceError
 from pipeline.extract import locate, resettlement
 from pipeline.sources.text import RawDocument
 
@@ -28,3 +31,27 @@ def test_a_resettlement_paragraph_gives_each_region_its_share_and_the_whole_peri
     assert set(zip(rows["period_start"], rows["period_end"], strict=True)) == {
         ("2015-01-01", "2020-06-30")
     }
+
+
+def refusal(old: str, new: str) -> SourceError:
+    """The error of the note's extraction with `old` edited to `new`."""
+    file = strict_yaml.load(resettlement.ResettlementFile, FIXTURES / "resettlement_by_region.yaml")
+    declared = (locate.Sourced("note", "resettlement_by_region.yaml", file),)
+    assert old in NOTE, old
+    edited = RawDocument("note", "raw/note.txt", NOTE.replace(old, new, 1))
+    with pytest.raises(SourceError) as error:
+        resettlement.extract_resettlement_by_region({"note": edited}, declared)
+    return error.value
+
+
+def test_a_period_that_is_no_month_is_refused_with_its_quote():
+    error = refusal("From January 2015", "From Janury 2015")
+    assert (error.path, error.line) == ("raw/note.txt", 1)
+    assert error.expected == "a period 'Month YYYY to Month YYYY'"
+    assert "From Janury 2015 to June 2020" in error.found
+
+
+def test_a_resettled_total_of_zero_is_refused_with_its_quote():
+    error = refusal("a total of 1,004", "a total of 0")
+    assert (error.path, error.line, error.expected) == ("raw/note.txt", 1, "a total above zero")
+    assert "Canada resettled a total of 0 people" in error.found
