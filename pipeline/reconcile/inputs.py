@@ -61,14 +61,19 @@ def _line_of(row: pd.Series) -> Line:
 
 
 def _lines_of_rows(frame: pd.DataFrame) -> list[Line]:
-    """One (document, first line, last line) per document of the rows, in order of appearance."""
+    """One (document, first line, last line) per document of the rows, in order of appearance.
+    Read row by row, not grouped: a scope's rows are few, and a groupby per scope cost more
+    than the rules' arithmetic."""
     if "document_id" not in frame:
         return []
     first, last = schemas.line_columns(frame)
-    return [
-        (document_id, int(rows[first].min()), int(rows[last].max()))
-        for document_id, rows in frame.groupby("document_id", sort=False)
-    ]
+    spans: dict[str, tuple[int, int]] = {}
+    for document_id, start, end in zip(
+        frame["document_id"], frame[first], frame[last], strict=True
+    ):
+        low, high = spans.get(document_id, (start, end))
+        spans[document_id] = (min(low, start), max(high, end))
+    return [(document_id, int(low), int(high)) for document_id, (low, high) in spans.items()]
 
 
 def _yyyymm(date: object, what: str) -> int:

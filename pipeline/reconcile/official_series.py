@@ -333,8 +333,12 @@ def _group_of(figure: Figure, mapping: RegionMapping, context: Context) -> Paper
     )
 
 
-def _unit_of(row: pd.Series, calendar: str) -> Unit:
-    return (int(row["year"]), int(row["month"]) if calendar == "month" else 0)
+def _units_of(frame: pd.DataFrame, calendar: str) -> list[Unit]:
+    """The unit of each row: (year, month), or (year, 0) in a calendar of years."""
+    years = [int(year) for year in frame["year"]]
+    if calendar != "month":
+        return [(year, 0) for year in years]
+    return list(zip(years, (int(month) for month in frame["month"]), strict=True))
 
 
 def _lines(frame: pd.DataFrame, context: Context) -> str:
@@ -374,7 +378,7 @@ def independent_figure(
     SourceError naming `raw_file`, the series' file, and `check_id` otherwise); `origins` is
     the part of it summed."""
     inside, overlapping = units_around(figure.start, figure.end, series.calendar)
-    present = {_unit_of(row, series.calendar) for _, row in selected.iterrows()}
+    present = set(_units_of(selected, series.calendar))
     for unit in overlapping:
         if unit not in present:
             chosen = "".join(f", {column} {value}" for column, value in series.where.items())
@@ -385,7 +389,7 @@ def independent_figure(
                 f"period {figure.start} to {figure.end} (cross-check {check_id}, "
                 f"{figure.row_key})",
             )
-    units = [_unit_of(row, series.calendar) for _, row in origins.iterrows()]
+    units = _units_of(origins, series.calendar)
     lower_rows = origins[[unit in inside for unit in units]]
     upper_rows = origins[[unit in overlapping for unit in units]]
     exact = inside == overlapping
