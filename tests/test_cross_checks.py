@@ -440,6 +440,30 @@ def test_an_unmapped_series_region_stops_the_build_naming_its_line(
     assert error.value.found == renamed and "region_mapping" in error.value.expected
 
 
+def test_a_series_row_without_a_region_is_named_by_its_origin(
+    raw_copy, tables, documents, materialized
+):
+    """Every record of an origin given no region (one origin has one region in every year):
+    the error quotes the origin, in place of the region it lacks."""
+    frame = tables[MAPPING.series]
+    first = frame.sort_values("line_start").iloc[0]
+    origin = first[MAPPING.origin_column]
+
+    def blank(_: int, cells: dict[str, str]) -> dict[str, str]:
+        if cells[MAPPING.origin_column] == origin:
+            cells[MAPPING.region_column] = ""
+        return cells
+
+    edit_csv(raw_copy, raw_path(frame, documents), blank)
+    with pytest.raises(SourceError) as error:
+        made_again(snapshot.take(raw_copy), "cross_checks", materialized)
+    assert (error.value.path, error.value.line) == (
+        raw_path(frame, documents),
+        int(first["line_start"]),
+    )
+    assert error.value.found == f"no region ({origin})"
+
+
 def declarations_file(tmp_path: Path, data: dict) -> Path:
     path = tmp_path / "cross_checks.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")

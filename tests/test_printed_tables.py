@@ -159,6 +159,9 @@ def test_a_table_printed_otherwise_is_refused_naming_its_line(old, new, line, ex
 def test_a_refused_header_is_quoted_as_printed_after_its_label():
     error = refusal(HARVEST.replace("Wheat (tonnes) Share", "Wheat (tonnes) Part"), HARVEST_TABLE)
     assert (error.line, error.found) == (4, "Wheat (tonnes) Part")
+    # A header without its in_header text is quoted whole, its lines joined.
+    error = refusal(HARVEST.replace("(2020)", "(in 2020)"), HARVEST_TABLE)
+    assert (error.line, error.found) == (4, "Wheat (tonnes) Share (in 2020)")
 
 
 def test_a_year_label_is_a_number_and_gives_no_period():

@@ -761,6 +761,14 @@ def test_a_rule_with_no_scope_in_the_reconciliation_is_an_error():
     assert list(outcome.details.columns) == list(evaluated.columns)
 
 
+def test_a_passing_rule_keeps_the_severity_its_failure_would_have():
+    """A check's severity says what its failure stops, pass or fail: an error blocks."""
+    outcome = reconcile.check_outcome(
+        small_rule("sums_to_total"), reconcile_small(small_tables(), small_rule("sums_to_total"))
+    )
+    assert (outcome.passed, outcome.severity) == (True, "error")
+
+
 def test_a_failure_shows_an_unbounded_side_as_infinite():
     rule = small_rule("row_subset")
     broken, _ = perturbed(rule.check_id, rule.perturbation, small_tables(), {})

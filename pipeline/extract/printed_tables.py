@@ -168,7 +168,7 @@ def _header(
             break  # the first row, printed right under the header
         last += 1
     text = " ".join(doc.line(n).strip() for n in range(first, last + 1))
-    text = text.strip().removeprefix(table.label.printed)
+    text = text.strip().removeprefix(table.label.printed).strip()
     groups: dict[str, str] = {}
     if table.in_header:
         match = re.search(table.in_header, text)
