@@ -491,6 +491,22 @@ def test_a_paper_region_without_a_mapping_stops_the_build(tmp_path, tables, docu
     )
 
 
+@pytest.mark.parametrize("field", ["region_column", "origin_column"])
+def test_a_mapping_naming_a_field_the_series_lacks_names_the_field(
+    tmp_path, tables, documents, field
+):
+    data = yaml.safe_load(official_series.CROSS_CHECKS.read_text(encoding="utf-8"))
+    data["region_mapping"][field] = "no_such_field"
+    path = declarations_file(tmp_path, data)
+    with pytest.raises(SourceError) as error:
+        official_series.compare(
+            tables, official_series.load_cross_checks(path), snapshot.paths_of(documents), path
+        )
+    series = data["region_mapping"]["series"]
+    assert (error.value.path, error.value.line) == (str(path), None)
+    assert (error.value.expected, error.value.found) == (f"a field of {series}", "no_such_field")
+
+
 def first_comparison(data: dict) -> dict:
     return data["comparisons"][0]
 
