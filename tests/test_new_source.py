@@ -77,7 +77,21 @@ def test_a_new_source_is_copied_and_its_entry_appended_for_the_snapshot_to_verif
         f"copied {folder / 'note.txt'} to raw/note.txt ({entry['bytes']} bytes, "
         f"sha256 {entry['sha256']})"
     )
+    assert lines[1] == (
+        "appended its entry to raw/manifest.yaml; to review (marked TODO): " + ", ".join(flagged)
+    )
     assert lines[-1] == f"next: python -m pipeline todo {NOTE}"
+
+
+def test_an_entry_keeps_a_value_of_up_to_100_columns_on_one_line(folder):
+    """The manifest is written 100 columns wide: a long file name is not folded at 80."""
+    name = "a note with a long name, " + "x" * 25 + " and more words.txt"
+    line = f"  original_file_name: {name}"
+    assert 80 < len(line) <= 100
+    shutil.copy(folder / "note.txt", folder / name)
+    assert add(folder, folder / name).returncode == 0
+    manifest = (folder / "raw" / snapshot.MANIFEST_NAME).read_text(encoding="utf-8")
+    assert line in manifest.splitlines()
 
 
 def test_an_entry_is_appended_on_a_line_of_its_own_to_a_manifest_without_a_final_newline(folder):

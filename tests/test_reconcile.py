@@ -761,6 +761,15 @@ def test_a_rule_with_no_scope_in_the_reconciliation_is_an_error():
     assert list(outcome.details.columns) == list(evaluated.columns)
 
 
+def test_unique_per_group_expects_no_repeated_value_and_counts_those_repeated():
+    rule = small_rule("unique_per_group")
+    broken, _ = perturbed(rule.check_id, rule.perturbation, small_tables(), {})
+    for tables, repeated in ((small_tables(), {0.0}), (broken, {0.0, 1.0})):
+        rows = reconcile_small(tables, rule)
+        assert set(rows["expected"]) == {0.0}
+        assert set(rows["observed"]) == repeated
+
+
 def test_a_passing_rule_keeps_the_severity_its_failure_would_have():
     """A check's severity says what its failure stops, pass or fail: an error blocks."""
     outcome = reconcile.check_outcome(

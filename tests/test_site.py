@@ -599,6 +599,20 @@ def test_an_excerpt_page_quotes_only_the_cited_lines_and_says_why() -> None:
     assert policy == [f"This text {escape(site_pages.EXCERPT_POLICY)}"]
 
 
+def test_the_sources_list_says_why_a_document_is_quoted_in_excerpts_only_when_one_is():
+    whole = site.model.Document("w", "raw/w.txt", {}, "a\n", whole=True)
+    excerpted = site.model.Document("e", "raw/e.txt", {}, "a\nb\n", whole=False)
+    policy = (
+        '<p class="policy">A document marked “quoted in excerpts” '
+        f"{escape(site_pages.EXCERPT_POLICY)}</p>"
+    )
+    both = site_pages.sources_section(SimpleNamespace(documents={"w": whole, "e": excerpted}))
+    assert policy in both and "2 lines, quoted in excerpts)" in both
+    assert 'class="policy"' not in site_pages.sources_section(
+        SimpleNamespace(documents={"w": whole})
+    )
+
+
 def test_a_link_goes_to_the_whole_text_or_to_its_excerpt_which_is_then_written():
     release = SiteData(PACKAGE, REPO_ROOT, redistributable_only=True)
     for document in release.documents.values():

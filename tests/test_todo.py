@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from pipeline import __main__ as pipeline_cli
-from pipeline import strict_yaml, todo
+from pipeline import graph, strict_yaml, todo
 from pipeline.extract import events, facts, groups, hedges, locate, printed_tables, views
 from pipeline.paths import Paths
 from pipeline.reconcile import coverage
@@ -507,3 +507,15 @@ def test_the_numbers_skipped_as_dates_are_those_a_dates_rule_holds(tables, docum
         zip(held["document_id"], held["line"], held["column_number"], strict=True)
     )
     assert {u.rule for u in found} <= date_rules
+
+
+def test_the_graph_finds_nothing_pending_in_the_sources_and_their_dates_as_classified(
+    tables, documents, tmp_path
+):
+    """`graph.unpublished` (what todo's evaluation runs), on the repository's sources: nothing
+    pending (the build would stop), and the dates those a dates rule holds in the coverage."""
+    pending, dated = graph.unpublished(Paths(REPO / "raw", tmp_path))
+    expected = coverage.dated(tables["number_coverage"], documents, accounting.load_rules())
+    assert pending == [] and expected
+    assert dated == expected
+    assert list(tmp_path.iterdir()) == []  # evaluated in memory: nothing written
