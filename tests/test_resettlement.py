@@ -16,11 +16,15 @@ FIXTURES = Path(__file__).parent / "fixtures" / "prose"
 NOTE = (FIXTURES / "resettlement_note.txt").read_text(encoding="utf-8")
 
 
-def test_a_resettlement_paragraph_gives_each_region_its_share_and_the_whole_period():
+def declared() -> tuple[locate.Sourced[resettlement.ResettlementFile], ...]:
+    """The fixture's declarations, as the note's (document `note`)."""
     file = strict_yaml.load(resettlement.ResettlementFile, FIXTURES / "resettlement_by_region.yaml")
-    declared = (locate.Sourced("note", "resettlement_by_region.yaml", file),)
+    return (locate.Sourced("note", "resettlement_by_region.yaml", file),)
+
+
+def test_a_resettlement_paragraph_gives_each_region_its_share_and_the_whole_period():
     rows = resettlement.extract_resettlement_by_region(
-        {"note": RawDocument("note", "raw/note.txt", NOTE)}, declared
+        {"note": RawDocument("note", "raw/note.txt", NOTE)}, declared()
     )
     # Of a total of 1,004: 600 is 59.7609...% and 300 is 29.8804...%, published to two decimals.
     assert rows[["region", "resettled", "share_pct", "unexplained_resettled"]].values.tolist() == [
@@ -35,12 +39,10 @@ def test_a_resettlement_paragraph_gives_each_region_its_share_and_the_whole_peri
 
 def refusal(old: str, new: str) -> SourceError:
     """The error of the note's extraction with `old` edited to `new`."""
-    file = strict_yaml.load(resettlement.ResettlementFile, FIXTURES / "resettlement_by_region.yaml")
-    declared = (locate.Sourced("note", "resettlement_by_region.yaml", file),)
     assert old in NOTE, old
     edited = RawDocument("note", "raw/note.txt", NOTE.replace(old, new, 1))
     with pytest.raises(SourceError) as error:
-        resettlement.extract_resettlement_by_region({"note": edited}, declared)
+        resettlement.extract_resettlement_by_region({"note": edited}, declared())
     return error.value
 
 
